@@ -1,0 +1,93 @@
+using System.Security.Cryptography;
+using Cloudsign.Auth.Accounts;
+using Cloudsign.Auth.Http;
+using Cloudsign.Auth.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cloudsign.Auth.ApiKeys;
+
+/// <summary>The key behind a successful token request: who it belongs to and how it delivers tokens.</summary>
+public sealed record KeyCredential(
+    Guid KeyId,
+    long AccountId,
+    string Environment,
+    RefreshTokenDelivery Delivery,
+    IReadOnlyList<string> AllowedOrigins);
+
+/// <summary>
+/// Checks the <c>env</c>, <c>email</c> and <c>client_id</c> of a token request against the stored key:
+/// one indexed read by the secret's hash, then the owner's normalized email and the key's environment.
+/// </summary>
+public sealed partial class ApiKeyAuthenticator(AuthDbContext db, TimeProvider time, ILogger<ApiKeyAuthenticator> logger)
+{
+    private sealed record KeyRow(
+        Guid Id,
+        long AccountId,
+        string? OwnerEmail,
+        byte[] SecretHash,
+        string Environment,
+        DateTimeOffset ExpiresAt,
+        DateTimeOffset? RevokedAt,
+        RefreshTokenDelivery Delivery,
+        List<string> AllowedOrigins);
+
+    private static readonly Func<AuthDbContext, byte[], CancellationToken, Task<KeyRow?>> FindByHash =
+        EF.CompileAsyncQuery((AuthDbContext context, byte[] hash, CancellationToken _) =>
+            context.ApiKeys
+                .Where(k => k.SecretHash == hash)
+                .Join(context.Users, k => k.AccountId, a => a.Id, (k, a) => new KeyRow(
+                    k.Id, k.AccountId, a.NormalizedEmail, k.SecretHash, k.Environment,
+                    k.ExpiresAt, k.RevokedAt, k.Delivery, k.AllowedOrigins))
+                .FirstOrDefault());
+
+    /// <summary>
+    /// Returns the key that <paramref name="secret"/> names, or raises <see cref="ApiErrorException"/>:
+    /// the one generic 401 for an unknown key, another owner's email or another environment, and a
+    /// 401 that says so for a key that matches but was revoked or has expired.
+    /// </summary>
+    public async Task<KeyCredential> AuthenticateAsync(
+        string environment, string email, string secret, CancellationToken cancellationToken)
+    {
+        var hash = ApiKeySecret.Hash(secret);
+        var row = await FindByHash(db, hash, cancellationToken);
+
+        // The lookup matched the hash already; the fixed-time check keeps that true whatever the
+        // database's collation or comparison does.
+        if (row is null || !CryptographicOperations.FixedTimeEquals(row.SecretHash, hash))
+        {
+            LogRejected(logger, "unknown_key", null);
+            throw new ApiErrorException(ApiErrors.InvalidCredentials);
+        }
+
+        // Keys cannot be transferred: only the owner's email, by its normalized form, matches.
+        if (!string.Equals(row.OwnerEmail, EmailAddress.Normalize(email), StringComparison.Ordinal))
+        {
+            LogRejected(logger, "email_mismatch", row.Id);
+            throw new ApiErrorException(ApiErrors.InvalidCredentials);
+        }
+
+        if (!string.Equals(row.Environment, environment, StringComparison.Ordinal))
+        {
+            LogRejected(logger, "environment_mismatch", row.Id);
+            throw new ApiErrorException(ApiErrors.InvalidCredentials);
+        }
+
+        if (row.RevokedAt is { } revokedAt)
+        {
+            LogRejected(logger, "key_revoked", row.Id);
+            throw new ApiErrorException(ApiErrors.KeyRevoked(revokedAt));
+        }
+
+        if (row.ExpiresAt <= time.GetUtcNow())
+        {
+            LogRejected(logger, "key_expired", row.Id);
+            throw new ApiErrorException(ApiErrors.KeyExpired(row.ExpiresAt));
+        }
+
+        return new KeyCredential(row.Id, row.AccountId, row.Environment, row.Delivery, row.AllowedOrigins);
+    }
+
+    [LoggerMessage(EventId = 3201, EventName = "TokenRequestRejected", Level = LogLevel.Information,
+        Message = "Rejected a token request: {Reason} (key {KeyId})")]
+    private static partial void LogRejected(ILogger logger, string reason, Guid? keyId);
+}

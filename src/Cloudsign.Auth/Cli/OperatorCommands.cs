@@ -1,0 +1,83 @@
+using System.CommandLine;
+using Cloudsign.Auth.Http;
+using Cloudsign.Auth.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Cloudsign.Auth.Cli;
+
+/// <summary>
+/// The operator commands of <c>cloudsign-auth</c>. They act through the same services as the HTTP
+/// API, so a rule holds the same way from both.
+/// </summary>
+internal static class OperatorCommands
+{
+    /// <summary>Exit code of a command that failed for a reason it printed.</summary>
+    public const int Failure = 1;
+
+    public static RootCommand Build(WebApplication app)
+    {
+        var json = new Option<bool>("--json") { Description = "Write the result as JSON.", Recursive = true };
+
+        var serve = new Command("serve", "Migrate the database if needed and serve HTTP (the default command).");
+        serve.SetAction((_, cancellationToken) => ServeAsync(app, cancellationToken));
+
+        var root = new RootCommand("Cloudsign Auth: trades API keys for access and refresh tokens.")
+        {
+            serve,
+            AccountCommands.Build(app, json),
+            KeyCommands.Build(app, json),
+            SigningKeyCommands.Build(app, json),
+        };
+        root.Options.Add(json);
+        root.SetAction((_, cancellationToken) => ServeAsync(app, cancellationToken));
+        return root;
+    }
+
+    private static async Task<int> ServeAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        await app.RunAsync();
+        return 0;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> in a service scope on a migrated database, and turns the
+    /// expected failures into a message on standard error and a non-zero exit code.
+    /// </summary>
+    public static async Task<int> RunAsync(
+        WebApplication app, Func<IServiceProvider, CancellationToken, Task> action, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await app.Services.GetRequiredService<StorageMigrator>().MigrateAsync(cancellationToken);
+            await using var scope = app.Services.CreateAsyncScope();
+            await action(scope.ServiceProvider, cancellationToken);
+            return 0;
+        }
+        catch (ApiErrorException exception)
+        {
+            await Console.Error.WriteLineAsync($"error: {exception.Error.Message}");
+            return Failure;
+        }
+        catch (OptionsValidationException exception)
+        {
+            foreach (var failure in exception.Failures)
+            {
+                await Console.Error.WriteLineAsync($"error: invalid configuration: {failure}");
+            }
+
+            return Failure;
+        }
+        catch (Exception exception) when (StorageFailure.IsOutage(exception))
+        {
+            await Console.Error.WriteLineAsync($"error: the database could not be used: {exception.Message}");
+            return Failure;
+        }
+    }
+
+    /// <summary>Prints a usage error for an option value that does not parse, and returns the exit code.</summary>
+    public static int UsageError(string message)
+    {
+        Console.Error.WriteLine($"error: {message}");
+        return Failure;
+    }
+}

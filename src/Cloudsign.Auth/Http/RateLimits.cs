@@ -1,0 +1,93 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace Cloudsign.Auth.Http;
+
+/// <summary>
+/// The rate limits of SPEC §6: a fixed window per client address, applied by the ASP.NET Core
+/// rate limiter before the endpoint runs, and a fixed window per account, which an endpoint
+/// checks once it knows the account.
+/// </summary>
+public static class RateLimits
+{
+    /// <summary>The policy name of the token, refresh and login endpoints.</summary>
+    public const string PerClientAddress = "per-client-address";
+
+    public static IServiceCollection AddCloudsignRateLimits(this IServiceCollection services)
+    {
+        services.AddOptions<RateLimitingOptions>().BindConfiguration(RateLimitingOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RateLimitingOptions>, RateLimitingOptionsValidator>();
+        services.AddSingleton<AccountRateLimiter>();
+
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.AddPolicy(PerClientAddress, httpContext =>
+            {
+                var options = httpContext.RequestServices.GetRequiredService<IOptions<RateLimitingOptions>>().Value;
+                if (!options.Enabled)
+                {
+                    return RateLimitPartition.GetNoLimiter("disabled");
+                }
+
+                // The address is the peer's, or the forwarded one when the proxy is trusted
+                // (the forwarded headers middleware has then already replaced it).
+                var address = httpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+                return RateLimitPartition.GetFixedWindowLimiter(address, _ => WindowOf(options.PermitsPerMinute));
+            });
+            limiter.OnRejected = (context, cancellationToken) =>
+                new ValueTask(RejectAsync(context.HttpContext, context.Lease));
+        });
+        return services;
+    }
+
+    internal static FixedWindowRateLimiterOptions WindowOf(int permitsPerMinute) => new()
+    {
+        PermitLimit = permitsPerMinute,
+        Window = TimeSpan.FromMinutes(1),
+        QueueLimit = 0,
+        AutoReplenishment = true,
+    };
+
+    /// <summary>Builds the 429 error, with <c>Retry-After</c> in whole seconds (RFC 9110 §10.2.3).</summary>
+    internal static ApiErrorException Rejection(RateLimitLease lease)
+    {
+        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        return new ApiErrorException(ApiErrors.RateLimited,
+            [new("Retry-After", seconds.ToString(CultureInfo.InvariantCulture))]);
+    }
+
+    private static Task RejectAsync(HttpContext httpContext, RateLimitLease lease)
+    {
+        httpContext.Response.Headers.CacheControl = "no-store";
+        return Rejection(lease).ToResult().ExecuteAsync(httpContext);
+    }
+}
+
+/// <summary>
+/// The per-account window of SPEC §6, checked by an endpoint once it has found the account, so a
+/// caller spreading requests over many addresses still meets one limit per account.
+/// </summary>
+public sealed class AccountRateLimiter(IOptions<RateLimitingOptions> options) : IDisposable
+{
+    private readonly PartitionedRateLimiter<long> _limiter = PartitionedRateLimiter.Create<long, long>(
+        accountId => options.Value.Enabled
+            ? RateLimitPartition.GetFixedWindowLimiter(accountId, _ => RateLimits.WindowOf(options.Value.PermitsPerMinute))
+            : RateLimitPartition.GetNoLimiter(0L));
+
+    /// <summary>
+    /// Takes one permit for <paramref name="accountId"/>, or raises <see cref="ApiErrorException"/>
+    /// with 429 when the account's window is used up.
+    /// </summary>
+    public void Acquire(long accountId)
+    {
+        using var lease = _limiter.AttemptAcquire(accountId);
+        if (!lease.IsAcquired)
+        {
+            throw RateLimits.Rejection(lease);
+        }
+    }
+
+    public void Dispose() => _limiter.Dispose();
+}

@@ -1,0 +1,23 @@
+namespace Cloudsign.Auth.Http;
+
+public static class RouteGroupDefaults
+{
+    /// <summary>
+    /// Applies the defaults of a Cloudsign route group, outermost first: the rate limiter (so a
+    /// rejected request costs nothing), then <see cref="CloudsignEndpointFilter"/>, which sets
+    /// <c>Cache-Control: no-store</c>, caps the <c>Authorization</c> header and renders every
+    /// outcome, exceptions included, as the <c>{data, msg}</c> envelope.
+    /// </summary>
+    /// <param name="group">The route group.</param>
+    /// <param name="rateLimitPolicy">The rate limiter policy, or <c>null</c> for none.</param>
+    public static RouteGroupBuilder WithCloudsignDefaults(this RouteGroupBuilder group, string? rateLimitPolicy = null)
+    {
+        if (rateLimitPolicy is not null)
+        {
+            group.RequireRateLimiting(rateLimitPolicy);
+        }
+
+        group.AddEndpointFilter<CloudsignEndpointFilter>();
+        return group;
+    }
+}

@@ -1,0 +1,41 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Cloudsign.Auth.Storage;
+
+/// <summary>
+/// Brings the database to the latest migration. EF Core takes a database-wide lock while it
+/// migrates, so nodes that start at once wait for each other instead of racing.
+/// </summary>
+public sealed partial class StorageMigrator(
+    IServiceScopeFactory scopeFactory,
+    IOptions<StorageOptions> options,
+    ILogger<StorageMigrator> logger) : IHostedService
+{
+    /// <summary>Migrates before any other service starts, because they all read the database.</summary>
+    public Task StartAsync(CancellationToken cancellationToken) => MigrateAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        StorageServiceCollectionExtensions.EnsureSqliteFolder(options.Value.ConnectionString);
+
+        await using var scope = scopeFactory.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        if (pending.Count > 0)
+        {
+            LogMigrating(logger, pending.Count, options.Value.Provider);
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+
+        // Write-ahead logging lets readers proceed while a writer commits; the mode is stored
+        // in the database file, so setting it once per start is enough.
+        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+    }
+
+    [LoggerMessage(EventId = 1101, EventName = "Migrating", Level = LogLevel.Information,
+        Message = "Applying {Count} database migrations on {Provider}")]
+    private static partial void LogMigrating(ILogger logger, int count, string provider);
+}

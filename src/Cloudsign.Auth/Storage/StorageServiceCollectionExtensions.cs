@@ -1,0 +1,39 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Cloudsign.Auth.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="AuthDbContext"/> for the configured provider. The provider is read when
+    /// the first context is created, not at registration, so every configuration source counts.
+    /// </summary>
+    public static IServiceCollection AddStorage(this IServiceCollection services)
+    {
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
+
+        services.AddDbContextPool<SqliteAuthDbContext>((provider, options) =>
+        {
+            var storage = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
+            options.UseSqlite(storage.ConnectionString);
+        });
+        services.AddScoped<AuthDbContext>(provider => provider.GetRequiredService<SqliteAuthDbContext>());
+        services.AddSingleton<StorageMigrator>();
+        services.AddHostedService(provider => provider.GetRequiredService<StorageMigrator>());
+        return services;
+    }
+
+    /// <summary>Creates the folder of a SQLite database file, so that a fresh checkout needs no set-up.</summary>
+    internal static void EnsureSqliteFolder(string connectionString)
+    {
+        var dataSource = new SqliteConnectionStringBuilder(connectionString).DataSource;
+        var folder = Path.GetDirectoryName(Path.GetFullPath(dataSource));
+        if (!string.IsNullOrEmpty(dataSource) && dataSource != ":memory:" && folder is not null)
+        {
+            Directory.CreateDirectory(folder);
+        }
+    }
+}

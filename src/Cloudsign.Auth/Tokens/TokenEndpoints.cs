@@ -1,0 +1,107 @@
+using System.Globalization;
+using Cloudsign.Auth.ApiKeys;
+using Cloudsign.Auth.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace Cloudsign.Auth.Tokens;
+
+public static class TokenEndpoints
+{
+    /// <summary>Maps the Cloudsign token, refresh and revoke endpoints under <c>/api/v1/auth</c>.</summary>
+    public static IEndpointRouteBuilder MapTokenEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var auth = endpoints.MapGroup("/api/v1/auth")
+            .WithTags("Tokens")
+            .WithCloudsignDefaults(RateLimits.PerClientAddress);
+
+        auth.MapPost("/api-access-token", RequestTokensAsync)
+            .WithName("RequestApiAccessToken")
+            .WithSummary("Trades an API key for an access token and a refresh token.")
+            .Accepts<AccessTokenRequestDocument>("application/json");
+
+        auth.MapPost("/refresh", RefreshAsync)
+            .WithName("RefreshTokens")
+            .WithSummary("Spends a refresh token and returns the next pair of its family.");
+
+        auth.MapPost("/revoke", RevokeAsync)
+            .WithName("RevokeTokens")
+            .WithSummary("Revokes the family of a refresh token; succeeds for unknown tokens too.");
+
+        return endpoints;
+    }
+
+    private static async Task<Results<Ok<Envelope<TokenPairData>>, EnvelopeError>> RequestTokensAsync(
+        HttpContext httpContext,
+        TokenService tokens,
+        IOptions<EnvironmentOptions> environments,
+        CancellationToken cancellationToken)
+    {
+        var request = httpContext.Request;
+        if (!JsonRequestBody.HasJsonContentType(request))
+        {
+            return new EnvelopeError(ApiErrors.UnsupportedMediaType);
+        }
+
+        var body = await JsonRequestBody.ReadAsync(request, cancellationToken);
+        var tokenRequest = AccessTokenRequest.Parse(body.Span, environments.Value);
+        var grant = await tokens.IssueAsync(tokenRequest, cancellationToken);
+        return TypedResults.Ok(Envelope.Success(Deliver(httpContext, grant)));
+    }
+
+    private static async Task<Results<Ok<Envelope<TokenPairData>>, EnvelopeError>> RefreshAsync(
+        HttpContext httpContext,
+        TokenService tokens,
+        CancellationToken cancellationToken)
+    {
+        var presented = await RefreshTokenReader.ReadAsync(httpContext.Request, cancellationToken);
+        if (presented is null)
+        {
+            return new EnvelopeError(ApiErrors.MissingRefreshToken);
+        }
+
+        var grant = await tokens.RefreshAsync(presented, CsrfHeader(httpContext), cancellationToken);
+        return TypedResults.Ok(Envelope.Success(Deliver(httpContext, grant)));
+    }
+
+    private static async Task<Results<Ok<Envelope<object>>, EnvelopeError>> RevokeAsync(
+        HttpContext httpContext,
+        TokenService tokens,
+        CancellationToken cancellationToken)
+    {
+        var presented = await RefreshTokenReader.ReadAsync(httpContext.Request, cancellationToken);
+        if (presented is not null)
+        {
+            await tokens.RevokeAsync(presented, CsrfHeader(httpContext), cancellationToken);
+        }
+
+        RefreshCookie.Clear(httpContext.Response);
+        return TypedResults.Ok(new Envelope<object>(null, ""));
+    }
+
+    // In cookie mode the refresh token goes only into the cookie, and the body carries the CSRF value.
+    private static TokenPairData Deliver(HttpContext httpContext, TokenGrant grant)
+    {
+        var issued = grant.Tokens;
+        var expiresIn = issued.ExpiresInSeconds.ToString(CultureInfo.InvariantCulture);
+        if (grant.Delivery == RefreshTokenDelivery.Cookie)
+        {
+            RefreshCookie.Set(httpContext.Response, issued.RefreshToken, TimeSpan.FromSeconds(issued.RefreshExpiresInSeconds));
+            return new TokenPairData(issued.AccessToken, expiresIn, null, "Bearer", issued.Csrf);
+        }
+
+        return new TokenPairData(issued.AccessToken, expiresIn, issued.RefreshToken, "Bearer", null);
+    }
+
+    private static string? CsrfHeader(HttpContext httpContext)
+    {
+        var value = httpContext.Request.Headers[RefreshCookie.CsrfHeader];
+        return value.Count == 1 ? value[0] : null;
+    }
+
+    /// <summary>The request body, as the OpenAPI document describes it.</summary>
+    public sealed record AccessTokenRequestDocument(
+        [property: System.Text.Json.Serialization.JsonPropertyName("env")] string Env,
+        [property: System.Text.Json.Serialization.JsonPropertyName("email")] string Email,
+        [property: System.Text.Json.Serialization.JsonPropertyName("client_id")] string ClientId);
+}

@@ -1,0 +1,92 @@
+using Cloudsign.Auth.Storage;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cloudsign.Auth.Tokens;
+
+/// <summary>What the database says about the key and family behind a token, read in one query.</summary>
+public sealed record SessionState(
+    long OwnerAccountId,
+    string? OwnerEmail,
+    DateTimeOffset KeyExpiresAt,
+    DateTimeOffset? KeyRevokedAt,
+    bool FamilyRevoked);
+
+/// <summary>
+/// The durable state of token families: spent refresh tokens and revoked families. Nothing is
+/// written when a family starts; a refresh records one spend, a revocation one row.
+/// </summary>
+public sealed class TokenFamilyStore(AuthDbContext db)
+{
+    private static readonly Func<AuthDbContext, Guid, Guid, CancellationToken, Task<SessionState?>> ReadState =
+        EF.CompileAsyncQuery((AuthDbContext context, Guid keyId, Guid familyId, CancellationToken _) =>
+            context.ApiKeys
+                .Where(k => k.Id == keyId)
+                .Join(context.Users, k => k.AccountId, a => a.Id, (k, a) => new SessionState(
+                    k.AccountId, a.NormalizedEmail, k.ExpiresAt, k.RevokedAt,
+                    context.TokenFamilyRevocations.Any(f => f.FamilyId == familyId)))
+                .FirstOrDefault());
+
+    /// <summary>Reads the key's state and whether the family is revoked; <c>null</c> when the key does not exist.</summary>
+    public Task<SessionState?> GetStateAsync(Guid keyId, Guid familyId, CancellationToken cancellationToken) =>
+        ReadState(db, keyId, familyId, cancellationToken);
+
+    /// <summary>
+    /// Records the spend of refresh token <paramref name="jti"/>. Returns <c>null</c> when this call
+    /// spent it, or the time of the earlier spend: the primary key lets exactly one insert win,
+    /// on one node or many.
+    /// </summary>
+    public async Task<DateTimeOffset?> TrySpendAsync(
+        Guid jti, Guid familyId, DateTimeOffset spentAt, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        db.SpentRefreshTokens.Add(new SpentRefreshToken { Jti = jti, FamilyId = familyId, SpentAt = spentAt, ExpiresAt = expiresAt });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return null;
+        }
+        catch (DbUpdateException exception) when (IsUniqueViolation(exception))
+        {
+            db.ChangeTracker.Clear();
+            var earlier = await db.SpentRefreshTokens.AsNoTracking()
+                .Where(s => s.Jti == jti)
+                .Select(s => (DateTimeOffset?)s.SpentAt)
+                .FirstOrDefaultAsync(cancellationToken);
+            return earlier ?? spentAt;
+        }
+    }
+
+    /// <summary>Records the revocation of a family; revoking it again changes nothing.</summary>
+    public async Task RevokeFamilyAsync(
+        ValidatedToken token, string reason, DateTimeOffset revokedAt, CancellationToken cancellationToken)
+    {
+        db.TokenFamilyRevocations.Add(new TokenFamilyRevocation
+        {
+            FamilyId = token.FamilyId,
+            AccountId = token.Subject.AccountId,
+            ApiKeyId = token.Subject.KeyId,
+            RevokedAt = revokedAt,
+            Reason = reason,
+            ExpiresAt = token.FamilyExpiresAt ?? token.ExpiresAt,
+        });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException exception) when (IsUniqueViolation(exception))
+        {
+            // Already revoked, by a concurrent reuse or an earlier call.
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    private static bool IsUniqueViolation(DbUpdateException exception) => exception.InnerException switch
+    {
+        // SQLITE_CONSTRAINT_PRIMARYKEY (1555) and SQLITE_CONSTRAINT_UNIQUE (2067).
+        SqliteException sqlite => sqlite.SqliteExtendedErrorCode is 1555 or 2067,
+
+        // unique_violation in PostgreSQL's SQLSTATE codes.
+        System.Data.Common.DbException db => db.SqlState == "23505",
+        _ => false,
+    };
+}
