@@ -5,8 +5,9 @@ namespace Cloudsign.Auth.Accounts;
 /// <summary>
 /// The email rule: addresses are trimmed and NFC-normalized; ASCII letters compare
 /// case-insensitively and every other character compares exactly, so no Unicode case folding
-/// can make two different addresses meet (the dotless <c>ı</c> stays apart from <c>i</c>, the
-/// Kelvin sign from <c>k</c>).
+/// can make two different addresses meet (the dotless <c>ı</c> and the dotted <c>İ</c> stay apart
+/// from <c>i</c>, <c>ß</c> from <c>ss</c>). NFC does map a few compatibility singletons, such as the
+/// Kelvin sign, to their ASCII letter.
 /// </summary>
 public static class EmailAddress
 {

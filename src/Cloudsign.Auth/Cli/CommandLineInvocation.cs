@@ -6,10 +6,11 @@ namespace Cloudsign.Auth.Cli;
 /// </summary>
 public sealed class CommandLineInvocation
 {
-    // Host settings that are not sections but are accepted as options of every command.
-    private static readonly HashSet<string> HostSettings = new(StringComparer.OrdinalIgnoreCase)
+    /// <summary>The options of the operator commands; every other <c>--name</c> is a configuration key.</summary>
+    internal static readonly HashSet<string> CommandOptions = new(StringComparer.Ordinal)
     {
-        "urls", "environment", "contentRoot", "applicationName",
+        "--json", "--email", "--password", "--env", "--name", "--expires-in", "--delivery", "--origin", "--now",
+        "--help", "--version",
     };
 
     private CommandLineInvocation(string[] hostArguments, string[] commandArguments)
@@ -28,8 +29,9 @@ public sealed class CommandLineInvocation
     public bool Serves => CommandArguments.Length == 0 || CommandArguments[0] == "serve";
 
     /// <summary>
-    /// Splits <paramref name="args"/>: a <c>--name=value</c> or <c>--name value</c> whose name holds a
-    /// colon (a configuration key) or is a host setting goes to the host, everything else to the command.
+    /// Splits <paramref name="args"/>: an option of the operator commands, and every argument that
+    /// is not an option, goes to the command; any other <c>--name=value</c> or <c>--name value</c>
+    /// is a configuration key for the host, as ASP.NET Core reads it.
     /// </summary>
     public static CommandLineInvocation Split(string[] args)
     {
@@ -38,30 +40,23 @@ public sealed class CommandLineInvocation
         for (var i = 0; i < args.Length; i++)
         {
             var argument = args[i];
-            if (!argument.StartsWith("--", StringComparison.Ordinal))
-            {
-                command.Add(argument);
-                continue;
-            }
-
             var separator = argument.IndexOf('=', StringComparison.Ordinal);
-            var name = separator < 0 ? argument[2..] : argument[2..separator];
-            if (!name.Contains(':', StringComparison.Ordinal) && !HostSettings.Contains(name))
+            var name = separator < 0 ? argument : argument[..separator];
+            if (!argument.StartsWith("--", StringComparison.Ordinal) || CommandOptions.Contains(name))
             {
                 command.Add(argument);
-                continue;
             }
-
-            if (separator >= 0)
+            else if (separator >= 0)
             {
                 host.Add(argument);
             }
-            else if (i + 1 < args.Length)
+            else if (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
             {
-                host.Add($"--{name}={args[++i]}");
+                host.Add($"{argument}={args[++i]}");
             }
             else
             {
+                // A key with no value is not a setting; the command reports it as unknown.
                 command.Add(argument);
             }
         }

@@ -17,8 +17,7 @@ public static class TokenEndpoints
 
         auth.MapPost("/api-access-token", RequestTokensAsync)
             .WithName("RequestApiAccessToken")
-            .WithSummary("Trades an API key for an access token and a refresh token.")
-            .Accepts<AccessTokenRequestDocument>("application/json");
+            .WithSummary("Trades an API key for an access token and a refresh token.");
 
         auth.MapPost("/refresh", RefreshAsync)
             .WithName("RefreshTokens")
@@ -98,10 +97,4 @@ public static class TokenEndpoints
         var value = httpContext.Request.Headers[RefreshCookie.CsrfHeader];
         return value.Count == 1 ? value[0] : null;
     }
-
-    /// <summary>The request body, as the OpenAPI document describes it.</summary>
-    public sealed record AccessTokenRequestDocument(
-        [property: System.Text.Json.Serialization.JsonPropertyName("env")] string Env,
-        [property: System.Text.Json.Serialization.JsonPropertyName("email")] string Email,
-        [property: System.Text.Json.Serialization.JsonPropertyName("client_id")] string ClientId);
 }

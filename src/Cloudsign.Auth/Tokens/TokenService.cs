@@ -76,7 +76,7 @@ public sealed partial class TokenService(
         accountLimiter.Acquire(token.Subject.AccountId);
 
         var earlierSpend = await families.TrySpendAsync(token.Id, token.FamilyId, now, token.ExpiresAt, cancellationToken);
-        if (earlierSpend is { } spentAt && now - spentAt > options.Value.RefreshReuseGrace)
+        if (earlierSpend is { } spentAt && !IsWithinReuseGrace(spentAt, now))
         {
             await families.RevokeFamilyAsync(token, "reuse", now, cancellationToken);
             LogReuseDetected(logger, token.Id, token.Subject.KeyId, token.FamilyId);
@@ -108,6 +108,13 @@ public sealed partial class TokenService(
 
         await families.RevokeFamilyAsync(token, "revoked", time.GetUtcNow(), cancellationToken);
         LogFamilyRevoked(logger, token.Subject.KeyId, token.FamilyId);
+    }
+
+    // With no grace (the default) any second presentation is reuse, even within the same second.
+    private bool IsWithinReuseGrace(DateTimeOffset spentAt, DateTimeOffset now)
+    {
+        var grace = options.Value.RefreshReuseGrace;
+        return grace > TimeSpan.Zero && now - spentAt <= grace;
     }
 
     // A token read from the cookie was sent by the browser on its own; only a page that read

@@ -1,0 +1,143 @@
+using System.Text;
+using System.Text.Json;
+using Cloudsign.Auth.Accounts;
+using Cloudsign.Auth.ApiKeys;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Cloudsign.Auth.Tests.Fixtures;
+
+/// <summary>An account and one of its keys, with the key's secret.</summary>
+public sealed record TestKey(long AccountId, string Email, Guid KeyId, string Secret, string Environment);
+
+/// <summary>
+/// The service on a fresh SQLite file in a temporary folder, with a fake clock that starts at the
+/// real current second (so outside validators agree on what is expired) and every log line
+/// captured by the <see cref="SecretLedger"/>. Rate limits are off unless a test turns them on.
+/// </summary>
+public class CloudsignFactory : WebApplicationFactory<Program>
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("cloudsign-tests-").FullName;
+    private readonly Dictionary<string, string?> _settings = new(StringComparer.OrdinalIgnoreCase);
+
+    public CloudsignFactory()
+    {
+        Time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        _settings["Storage:ConnectionString"] = $"Data Source={Path.Combine(_folder, "auth.db")}";
+        _settings["RateLimiting:Enabled"] = "false";
+    }
+
+    public FakeTimeProvider Time { get; }
+
+    public string DatabasePath => Path.Combine(_folder, "auth.db");
+
+    /// <summary>Overrides a setting; call before the first client is created.</summary>
+    public CloudsignFactory With(string key, string? value)
+    {
+        _settings[key] = value;
+        return this;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureLogging(logging => logging.AddProvider(new LedgerLoggerProvider()).SetMinimumLevel(LogLevel.Trace));
+        builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Time));
+    }
+
+    /// <summary>Creates an account and a key through the same services as the CLI.</summary>
+    public async Task<TestKey> CreateKeyAsync(
+        string? email = null,
+        string environment = "production",
+        TimeSpan? lifetime = null,
+        RefreshTokenDelivery delivery = RefreshTokenDelivery.Body,
+        IReadOnlyList<string>? origins = null)
+    {
+        email ??= $"user-{Guid.NewGuid():N}@mail.com";
+        await using var scope = Services.CreateAsyncScope();
+        var accounts = scope.ServiceProvider.GetRequiredService<AccountService>();
+        Account account;
+        try
+        {
+            account = await accounts.GetByEmailAsync(email, CancellationToken.None);
+        }
+        catch (Http.ApiErrorException)
+        {
+            account = await accounts.CreateAsync(email, null, CancellationToken.None);
+        }
+
+        var created = await scope.ServiceProvider.GetRequiredService<ApiKeyService>().CreateAsync(
+            account.Id, new NewApiKey("test key", environment, lifetime, delivery, origins ?? []), CancellationToken.None);
+        SecretLedger.Register(created.Secret);
+        return new TestKey(account.Id, email, created.Key.Id, created.Secret, environment);
+    }
+
+    /// <summary>Sends the public docs' token request.</summary>
+    public static Task<HttpResponseMessage> RequestTokensAsync(HttpClient client, string environment, string email, string clientId) =>
+        client.PostAsync("/api/v1/auth/api-access-token", JsonBody(new Dictionary<string, string>
+        {
+            ["env"] = environment,
+            ["email"] = email,
+            ["client_id"] = clientId,
+        }));
+
+    public static Task<HttpResponseMessage> RequestTokensAsync(HttpClient client, TestKey key) =>
+        RequestTokensAsync(client, key.Environment, key.Email, key.Secret);
+
+    /// <summary>Requests a pair for <paramref name="key"/> and returns it, registering both tokens as secrets.</summary>
+    public static async Task<TokenPair> IssueAsync(HttpClient client, TestKey key)
+    {
+        using var response = await RequestTokensAsync(client, key);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        return await TokenPair.ReadAsync(response);
+    }
+
+    public static StringContent JsonBody(object value) =>
+        new(JsonSerializer.Serialize(value), Encoding.UTF8, "application/json");
+
+    public static StringContent RawJson(string json) => new(json, Encoding.UTF8, "application/json");
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try
+            {
+                Directory.Delete(_folder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still open by a closing connection; the temporary folder is cleaned by the OS.
+            }
+        }
+    }
+}
+
+/// <summary>The tokens of a 200 token response.</summary>
+public sealed record TokenPair(string AccessToken, string? RefreshToken, string ExpiresIn, string? CsrfToken)
+{
+    public static async Task<TokenPair> ReadAsync(HttpResponseMessage response)
+    {
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var data = document.RootElement.GetProperty("data");
+        var pair = new TokenPair(
+            data.GetProperty("access_token").GetString()!,
+            data.TryGetProperty("refresh_token", out var refresh) ? refresh.GetString() : null,
+            data.GetProperty("expires_in").GetString()!,
+            data.TryGetProperty("csrf_token", out var csrf) ? csrf.GetString() : null);
+        SecretLedger.Register(pair.AccessToken);
+        if (pair.RefreshToken is not null)
+        {
+            SecretLedger.Register(pair.RefreshToken);
+        }
+
+        return pair;
+    }
+}

@@ -1,0 +1,81 @@
+using System.Collections.Concurrent;
+
+namespace Cloudsign.Auth.Tests.Fixtures;
+
+/// <summary>
+/// Every secret the tests create or receive (API key values, tokens, passwords) and every log line
+/// the servers write, for the whole test run, so that a test can prove no secret was logged.
+/// </summary>
+public static class SecretLedger
+{
+    private static readonly ConcurrentDictionary<string, byte> Secrets = new(StringComparer.Ordinal);
+    private static readonly ConcurrentQueue<string> LogLines = new();
+
+    /// <summary>Notes a secret; null or very short values are ignored because they would match by chance.</summary>
+    public static string Register(string secret)
+    {
+        if (secret.Length >= 16)
+        {
+            Secrets.TryAdd(secret, 0);
+
+            // A JWT's signature alone is a secret-bearing part too.
+            var lastDot = secret.LastIndexOf('.');
+            if (lastDot > 0 && secret.Length - lastDot > 16)
+            {
+                Secrets.TryAdd(secret[(lastDot + 1)..], 0);
+            }
+        }
+
+        return secret;
+    }
+
+    public static void RecordLogLine(string line) => LogLines.Enqueue(line);
+
+    public static int SecretCount => Secrets.Count;
+
+    public static int LogLineCount => LogLines.Count;
+
+    /// <summary>Returns the log lines that contain a registered secret, with the secret masked.</summary>
+    public static IReadOnlyList<string> FindLeaks()
+    {
+        List<string> leaks = [];
+        foreach (var line in LogLines)
+        {
+            foreach (var secret in Secrets.Keys)
+            {
+                if (line.Contains(secret, StringComparison.Ordinal))
+                {
+                    leaks.Add(line.Replace(secret, "<secret>", StringComparison.Ordinal));
+                }
+            }
+        }
+
+        return leaks;
+    }
+}
+
+/// <summary>A logger provider that writes every message, exception included, to the <see cref="SecretLedger"/>.</summary>
+public sealed class LedgerLoggerProvider : ILoggerProvider
+{
+    public ILogger CreateLogger(string categoryName) => new LedgerLogger(categoryName);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class LedgerLogger(string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var structured = state is IEnumerable<KeyValuePair<string, object?>> values
+                ? string.Join(" ", values.Select(v => $"{v.Key}={v.Value}"))
+                : "";
+            SecretLedger.RecordLogLine($"{logLevel} {category}[{eventId.Id}] {formatter(state, exception)} {structured} {exception}");
+        }
+    }
+}
