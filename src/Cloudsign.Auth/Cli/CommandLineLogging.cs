@@ -10,7 +10,13 @@ public static class CommandLineLogging
     {
         logging.ClearProviders();
         logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
-        logging.SetMinimumLevel(LogLevel.Warning);
+
+        // Runs after the Logging section is bound, so the levels set there for the server do not apply.
+        logging.Services.Configure<LoggerFilterOptions>(filters =>
+        {
+            filters.Rules.Clear();
+            filters.MinLevel = LogLevel.Warning;
+        });
         return logging;
     }
 }

@@ -35,8 +35,48 @@ internal static class OperatorCommands
 
     private static async Task<int> ServeAsync(WebApplication app, CancellationToken cancellationToken)
     {
+        if (!await IsConfigurationValidAsync(app))
+        {
+            return Failure;
+        }
+
         await app.RunAsync();
         return 0;
+    }
+
+    /// <summary>
+    /// Checks every setting before anything starts, and prints each problem on standard error
+    /// with the setting's name and the fix, with no stack trace.
+    /// </summary>
+    private static async Task<bool> IsConfigurationValidAsync(WebApplication app)
+    {
+        try
+        {
+            app.Services.GetRequiredService<IStartupValidator>().Validate();
+            return true;
+        }
+        catch (OptionsValidationException exception)
+        {
+            await WriteFailuresAsync(exception);
+            return false;
+        }
+        catch (AggregateException exception) when (exception.InnerExceptions.All(e => e is OptionsValidationException))
+        {
+            foreach (var inner in exception.InnerExceptions.Cast<OptionsValidationException>())
+            {
+                await WriteFailuresAsync(inner);
+            }
+
+            return false;
+        }
+    }
+
+    private static async Task WriteFailuresAsync(OptionsValidationException exception)
+    {
+        foreach (var failure in exception.Failures)
+        {
+            await Console.Error.WriteLineAsync($"error: invalid configuration: {failure}");
+        }
     }
 
     /// <summary>
@@ -46,6 +86,11 @@ internal static class OperatorCommands
     public static async Task<int> RunAsync(
         WebApplication app, Func<IServiceProvider, CancellationToken, Task> action, CancellationToken cancellationToken)
     {
+        if (!await IsConfigurationValidAsync(app))
+        {
+            return Failure;
+        }
+
         try
         {
             await app.Services.GetRequiredService<StorageMigrator>().MigrateAsync(cancellationToken);
@@ -56,15 +101,6 @@ internal static class OperatorCommands
         catch (ApiErrorException exception)
         {
             await Console.Error.WriteLineAsync($"error: {exception.Error.Message}");
-            return Failure;
-        }
-        catch (OptionsValidationException exception)
-        {
-            foreach (var failure in exception.Failures)
-            {
-                await Console.Error.WriteLineAsync($"error: invalid configuration: {failure}");
-            }
-
             return Failure;
         }
         catch (Exception exception) when (StorageFailure.IsOutage(exception))

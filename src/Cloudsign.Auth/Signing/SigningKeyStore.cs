@@ -38,22 +38,31 @@ public sealed partial class SigningKeyStore(
         }
 
         var now = time.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var hasSigner = await db.SigningKeys.AnyAsync(
-            k => k.Algorithm == TokenOptions.Es256 && k.ActiveFrom <= now && (k.RetiredAt == null || k.RetiredAt > now),
-            cancellationToken);
-        if (hasSigner)
+        if (await HasSignerAsync(now, cancellationToken))
         {
             return;
         }
 
         // Nothing was signed before this key, so it may sign at once without being published ahead.
+        // The key is made before the transaction: protecting it may write the Data Protection key
+        // ring, which needs the database lock that the transaction would hold.
         var key = CreateKey(now, now);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (await HasSignerAsync(now, cancellationToken))
+        {
+            return;
+        }
+
         db.SigningKeys.Add(key);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         LogKeyCreated(logger, key.Id, key.ActiveFrom);
     }
+
+    private Task<bool> HasSignerAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        db.SigningKeys.AnyAsync(
+            k => k.Algorithm == TokenOptions.Es256 && k.ActiveFrom <= now && (k.RetiredAt == null || k.RetiredAt > now),
+            cancellationToken);
 
     /// <summary>
     /// Makes a new key that is published now and signs from <c>now + Signing:PublishAhead</c>, or from
@@ -71,11 +80,11 @@ public sealed partial class SigningKeyStore(
         var now = time.GetUtcNow();
         var activeFrom = immediately ? now : now + signingOptions.Value.PublishAhead;
 
+        var key = CreateKey(now, activeFrom);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.SigningKeys
             .Where(k => k.RetiredAt == null && k.ActiveFrom < activeFrom)
             .ExecuteUpdateAsync(s => s.SetProperty(k => k.RetiredAt, activeFrom), cancellationToken);
-        var key = CreateKey(now, activeFrom);
         db.SigningKeys.Add(key);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
