@@ -107,6 +107,13 @@ public class CloudsignFactory : WebApplicationFactory<Program>
         base.Dispose(disposing);
         if (disposing)
         {
+            // Every test class's server is checked when it stops, so a leak anywhere in the suite fails it.
+            var leaks = SecretLedger.FindShapedLeaks();
+            if (leaks > 0)
+            {
+                throw new InvalidOperationException($"{leaks} secrets (API key values or tokens) appeared in the server's log output.");
+            }
+
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             try
             {
