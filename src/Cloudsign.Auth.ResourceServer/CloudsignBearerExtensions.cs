@@ -112,7 +112,7 @@ public static class CloudsignBearerExtensions
             CloudsignIntrospector? introspector = null;
             if (settings.Introspection.Enabled)
             {
-                var httpClient = settings.BackchannelHttpHandler is { } handler
+                var httpClient = (settings.Introspection.BackchannelHttpHandler ?? settings.BackchannelHttpHandler) is { } handler
                     ? new HttpClient(handler, disposeHandler: false)
                     : provider.GetRequiredService<IHttpClientFactory>().CreateClient(IntrospectionClientName(scheme));
                 introspector = new CloudsignIntrospector(scheme, settings, httpClient, provider.GetRequiredService<IMemoryCache>(), time, logger);

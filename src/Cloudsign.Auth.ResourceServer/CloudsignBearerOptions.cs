@@ -57,6 +57,9 @@ public sealed class CloudsignIntrospectionOptions
     /// <summary>The client secret this resource server authenticates with. It is never logged or shown by <see cref="ToString"/>.</summary>
     public string ClientSecret { get; set; } = "";
 
+    /// <summary>The handler for introspection requests; null uses <see cref="CloudsignBearerOptions.BackchannelHttpHandler"/>.</summary>
+    public HttpMessageHandler? BackchannelHttpHandler { get; set; }
+
     /// <summary>How long one introspection result is reused for the same token; default 10 seconds, zero turns the cache off.</summary>
     public TimeSpan CacheDuration { get; set; } = TimeSpan.FromSeconds(10);
 
