@@ -7,17 +7,19 @@ namespace Cloudsign.Auth.ResourceServer;
 /// <summary>
 /// The JwtBearer events that add the Cloudsign claim checks after the signature, <c>iss</c>,
 /// <c>aud</c>, <c>typ</c> and lifetime checks have passed: <c>type</c> must be <c>access</c>, <c>env</c>
-/// the configured environment, and, with introspection on, the token still active. Derive from it to
-/// add handlers, and call the base method first.
+/// the configured environment, and, with introspection on, the token still active. Every event then
+/// goes to <see cref="CloudsignBearerOptions.Events"/>, if set.
 /// </summary>
-public class CloudsignBearerEvents : JwtBearerEvents
+internal sealed class CloudsignBearerEvents : JwtBearerEvents
 {
+    private static readonly JwtBearerEvents NoEvents = new();
+
     private readonly string _scheme;
     private readonly CloudsignBearerOptions _options;
     private readonly Func<CloudsignIntrospector?> _introspector;
     private readonly ILogger _logger;
 
-    internal CloudsignBearerEvents(string scheme, CloudsignBearerOptions options, Func<CloudsignIntrospector?> introspector, ILogger logger)
+    public CloudsignBearerEvents(string scheme, CloudsignBearerOptions options, Func<CloudsignIntrospector?> introspector, ILogger logger)
     {
         _scheme = scheme;
         _options = options;
@@ -25,7 +27,6 @@ public class CloudsignBearerEvents : JwtBearerEvents
         _logger = logger;
     }
 
-    /// <summary>Rejects a signature-checked token that is not a Cloudsign access token of the configured environment.</summary>
     public override async Task TokenValidated(TokenValidatedContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -60,8 +61,18 @@ public class CloudsignBearerEvents : JwtBearerEvents
             return;
         }
 
-        await base.TokenValidated(context).ConfigureAwait(false);
+        await Inner.TokenValidated(context).ConfigureAwait(false);
     }
+
+    public override Task MessageReceived(MessageReceivedContext context) => Inner.MessageReceived(context);
+
+    public override Task AuthenticationFailed(AuthenticationFailedContext context) => Inner.AuthenticationFailed(context);
+
+    public override Task Challenge(JwtBearerChallengeContext context) => Inner.Challenge(context);
+
+    public override Task Forbidden(ForbiddenContext context) => Inner.Forbidden(context);
+
+    private JwtBearerEvents Inner => _options.Events ?? NoEvents;
 
     private void Reject(TokenValidatedContext context, string? tokenId, string reason)
     {

@@ -38,6 +38,7 @@ public static class CloudsignBearerExtensions
         services.AddMemoryCache();
         services.AddHttpClient(IntrospectionClientName(authenticationScheme));
         services.AddSingleton<IConfigureOptions<JwtBearerOptions>>(provider => new ConfigureCloudsignJwtBearer(authenticationScheme, provider));
+        services.AddSingleton<IPostConfigureOptions<JwtBearerOptions>>(new RequireCloudsignEvents(authenticationScheme));
         return builder.AddJwtBearer(authenticationScheme, _ => { });
     }
 
@@ -55,6 +56,19 @@ public static class CloudsignBearerExtensions
     }
 
     private static string IntrospectionClientName(string scheme) => "Cloudsign.Auth.ResourceServer.Introspection." + scheme;
+
+    /// <summary>Stops the start when other code replaced the events that carry the <c>type</c>, <c>env</c> and introspection checks.</summary>
+    private sealed class RequireCloudsignEvents(string scheme) : IPostConfigureOptions<JwtBearerOptions>
+    {
+        public void PostConfigure(string? name, JwtBearerOptions options)
+        {
+            if (string.Equals(name, scheme, StringComparison.Ordinal) && (options.Events is not CloudsignBearerEvents || options.EventsType is not null))
+            {
+                throw new InvalidOperationException(
+                    $"JwtBearerOptions.Events of the Cloudsign scheme '{scheme}' was replaced, which would skip the type, env and introspection checks; set CloudsignBearerOptions.Events instead.");
+            }
+        }
+    }
 
     /// <summary>Turns the <see cref="CloudsignBearerOptions"/> of one scheme into its <see cref="JwtBearerOptions"/>.</summary>
     private sealed class ConfigureCloudsignJwtBearer(string scheme, IServiceProvider provider) : IConfigureNamedOptions<JwtBearerOptions>

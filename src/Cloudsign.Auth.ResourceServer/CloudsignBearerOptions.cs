@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+
 namespace Cloudsign.Auth.ResourceServer;
 
 /// <summary>Settings of <c>AddCloudsignBearer</c>: which Cloudsign Auth service issues the tokens and what they must contain.</summary>
@@ -29,6 +31,12 @@ public sealed class CloudsignBearerOptions
 
     /// <summary>The handler for metadata, JWKS and introspection requests; null uses the default handler.</summary>
     public HttpMessageHandler? BackchannelHttpHandler { get; set; }
+
+    /// <summary>
+    /// Your own JwtBearer event handlers. They run after the Cloudsign checks: <c>TokenValidated</c> is called only
+    /// for tokens that passed them. Do not set <c>JwtBearerOptions.Events</c> directly, because that drops the checks.
+    /// </summary>
+    public JwtBearerEvents? Events { get; set; }
 
     /// <summary>The RFC 7662 introspection check, off by default.</summary>
     public CloudsignIntrospectionOptions Introspection { get; } = new();

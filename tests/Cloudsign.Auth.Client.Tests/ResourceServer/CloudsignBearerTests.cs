@@ -4,6 +4,7 @@ using System.Text;
 using Cloudsign.Auth.ResourceServer;
 using Cloudsign.Auth.Tests.Fixtures;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
@@ -77,7 +78,7 @@ public sealed class CloudsignBearerTests(CloudsignFactory factory) : IClassFixtu
         return app;
     }
 
-    private async Task<WebApplication> StartResourceServerAsync(Action<CloudsignBearerOptions> configure)
+    private async Task<WebApplication> StartResourceServerAsync(Action<CloudsignBearerOptions> configure, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
@@ -92,6 +93,7 @@ public sealed class CloudsignBearerTests(CloudsignFactory factory) : IClassFixtu
             configure(options);
         });
         builder.Services.AddAuthorization();
+        configureServices?.Invoke(builder.Services);
         var app = builder.Build();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -233,6 +235,43 @@ public sealed class CloudsignBearerTests(CloudsignFactory factory) : IClassFixtu
         var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => StartResourceServerAsync(options => options.Environment = ""));
 
         Assert.Contains("Environment is missing", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bearer_OwnEvents_RunAfterCloudsignChecks()
+    {
+        var validated = 0;
+        var resourceServer = await StartResourceServerAsync(options => options.Events = new JwtBearerEvents
+        {
+            OnTokenValidated = _ =>
+            {
+                Interlocked.Increment(ref validated);
+                return Task.CompletedTask;
+            },
+        });
+        var key = await factory.CreateKeyAsync();
+        var sandbox = await factory.CreateKeyAsync(environment: "sandbox");
+        var pair = await CloudsignFactory.IssueAsync(factory.CreateClient(), key);
+        var otherPair = await CloudsignFactory.IssueAsync(factory.CreateClient(), sandbox);
+
+        using var accepted = await CallAsync(resourceServer, pair.AccessToken);
+        using var rejected = await CallAsync(resourceServer, otherPair.AccessToken);
+
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        AssertInvalidToken(rejected);
+        Assert.Equal(1, validated);
+    }
+
+    [Fact]
+    public async Task Bearer_ReplacedJwtBearerEvents_FailsAtFirstRequest()
+    {
+        var resourceServer = await StartResourceServerAsync(
+            _ => { },
+            services => services.Configure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options => options.Events = new JwtBearerEvents()));
+
+        var exception = await Assert.ThrowsAsync<InvalidOperationException>(() => CallAsync(resourceServer, "x.y.z"));
+
+        Assert.Contains("set CloudsignBearerOptions.Events instead", exception.Message, StringComparison.Ordinal);
     }
 
     [Fact]
