@@ -42,8 +42,8 @@ public static class CloudsignBearerExtensions
         return builder.AddJwtBearer(authenticationScheme, _ => { });
     }
 
-    // Valid from nbf - skew and strictly before exp + skew (RFC 7519 §4.1.4, §4.1.5), as the service itself checks;
-    // the clock is the registered TimeProvider so that tests and the service agree on the instant.
+    // Valid from nbf - skew and strictly before exp + skew (RFC 7519 §4.1.4, §4.1.5), as the service itself checks.
+    // The clock is the registered TimeProvider, so a fake clock in tests moves the service and this check together.
     private static bool IsWithinLifetime(TimeProvider time, DateTime? notBefore, DateTime? expires, TimeSpan skew)
     {
         if (notBefore is null || expires is null)

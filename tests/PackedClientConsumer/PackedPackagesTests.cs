@@ -58,7 +58,7 @@ public sealed class PackedPackagesTests(CloudsignFactory factory) : IClassFixtur
     }
 
     [Fact]
-    public async Task PackedClient_CallsApiAndResourceServerAcceptsToken()
+    public async Task PackedLibraries_RealService_AcceptToken()
     {
         var key = await factory.CreateKeyAsync();
         var services = new ServiceCollection();

@@ -129,7 +129,7 @@ public sealed class CloudsignApiClientTests(CountingCloudsignFactory factory) : 
     }
 
     [Fact]
-    public async Task Client_RevokedFamilyRejectedByApi_RetriesWithNewPair()
+    public async Task Client_ApiRejectsToken_RetriesWithNewPair()
     {
         var key = await factory.CreateKeyAsync();
         using var harness = new ClientHarness(factory, key);

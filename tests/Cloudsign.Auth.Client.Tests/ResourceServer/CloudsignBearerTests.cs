@@ -263,7 +263,7 @@ public sealed class CloudsignBearerTests(CloudsignFactory factory) : IClassFixtu
     }
 
     [Fact]
-    public async Task Bearer_ReplacedJwtBearerEvents_FailsAtFirstRequest()
+    public async Task Bearer_ReplacedEvents_FailsFirstRequest()
     {
         var resourceServer = await StartResourceServerAsync(
             _ => { },
