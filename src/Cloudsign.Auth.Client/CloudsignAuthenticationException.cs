@@ -5,11 +5,11 @@ namespace Cloudsign.Auth.Client;
 /// <summary>
 /// Thrown by a Cloudsign API client when it cannot obtain an access token: the API key was
 /// revoked or expired, the credentials are wrong, or the token endpoint failed. <see cref="ServerMessage"/>
-/// holds the service's <c>msg</c>, which for a revoked or expired key says when and what to do.
+/// contains the service's <c>msg</c>, which for a revoked or expired key says when and what to do.
 /// </summary>
 public sealed class CloudsignAuthenticationException : Exception
 {
-    /// <summary>Creates the exception with a message only.</summary>
+    /// <summary>Creates the exception with a default message.</summary>
     public CloudsignAuthenticationException()
         : base("The Cloudsign token request failed.")
     {

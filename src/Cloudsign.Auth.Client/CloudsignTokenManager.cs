@@ -137,8 +137,8 @@ internal sealed class CloudsignTokenManager(
                 return tokens;
             }
 
-            // A spent, revoked or expired refresh token (or a family past its lifetime) is answered with 401;
-            // the API key can still start a new family.
+            // The service returns 401 for a spent, revoked or expired refresh token and for a family past its lifetime,
+            // and the API key can still start a new family.
             if (refreshed.StatusCode != HttpStatusCode.Unauthorized)
             {
                 Log.RefreshFailed(logger, clientName, Log.Code(refreshed.StatusCode), refreshed.Message);
