@@ -170,8 +170,8 @@ public sealed partial class OAuthFlows(
         return null;
     }
 
-    // The payload of a token that passed validation, with "active" first; the csrf value of a
-    // cookie-mode refresh token is a secret of the browser session and is left out.
+    // Writes "active" first, then the claims of the validated token. The csrf claim of a cookie-mode
+    // refresh token is left out, because it is a secret of the browser session.
     private static byte[] WriteActive(string token, TokenKind kind)
     {
         using var payload = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(token.Split('.')[1]));

@@ -27,7 +27,7 @@ public class CloudsignFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>Starts the fake clock at <paramref name="clockStart"/>, such as in the past to mint tokens that are already expired.</summary>
-    public CloudsignFactory(DateTimeOffset clockStart)
+    protected CloudsignFactory(DateTimeOffset clockStart)
     {
         Time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(clockStart.ToUnixTimeSeconds()));
         _settings["Storage:ConnectionString"] = $"Data Source={Path.Combine(_folder, "auth.db")}";

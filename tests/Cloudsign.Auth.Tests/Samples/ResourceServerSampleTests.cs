@@ -11,13 +11,13 @@ using Microsoft.Extensions.Configuration;
 namespace Cloudsign.Auth.Tests.Samples;
 
 /// <summary>
-/// The service with its clock started two hours ago, so that a token minted at start is expired by
-/// the real clock the sample validates with; the clock then moves to the real time, and the sample
-/// resource server starts against the service's metadata.
+/// The service and the sample resource server. The service's clock starts two hours ago, so a token
+/// minted at start is expired by the real clock that the sample validates with. The clock then moves
+/// to the real time, and the sample starts against the service's metadata.
 /// </summary>
 public sealed class ResourceServerFixture : IAsyncLifetime
 {
-    public CloudsignFactory Service { get; } = new(DateTimeOffset.UtcNow.AddHours(-2));
+    public CloudsignFactory Service { get; } = new PastClockFactory(TimeSpan.FromHours(2));
 
     public WebApplication? ResourceServer { get; private set; }
 
@@ -54,6 +54,9 @@ public sealed class ResourceServerFixture : IAsyncLifetime
         await Service.DisposeAsync();
     }
 }
+
+/// <summary>The service with its fake clock started <paramref name="ago"/> before the real time.</summary>
+public sealed class PastClockFactory(TimeSpan ago) : CloudsignFactory(DateTimeOffset.UtcNow - ago);
 
 /// <summary>The sample resource server, configured with the metadata address and audience only, against the real service.</summary>
 public sealed class ResourceServerSampleTests(ResourceServerFixture fixture) : IClassFixture<ResourceServerFixture>
