@@ -54,6 +54,9 @@ public static class ResourceServerApp
 
             // Refresh tokens have typ JWT, access tokens at+jwt (RFC 9068 §2.1).
             options.TokenValidationParameters.ValidTypes = ["at+jwt"];
+
+            // Cloudsign Auth signs with ES256 by default; pinning it rejects every other algorithm (RFC 8725 §3.1).
+            options.TokenValidationParameters.ValidAlgorithms = ["ES256"];
             options.TokenValidationParameters.ClockSkew = TimeSpan.FromSeconds(30);
             options.Events = new JwtBearerEvents
             {

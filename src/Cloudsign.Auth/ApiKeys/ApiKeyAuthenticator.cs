@@ -87,7 +87,7 @@ public sealed partial class ApiKeyAuthenticator(AuthDbContext db, TimeProvider t
     /// <summary>
     /// Authenticates an OAuth client: <paramref name="keyId"/> is the public key id and
     /// <paramref name="secret"/> the key's secret (RFC 6749 §2.3.1). Raises the one generic 401 for an
-    /// unknown key or a wrong secret, and a 401 that says so for a revoked or expired key.
+    /// unknown key or a wrong secret, and a 401 that states the reason for a revoked or expired key.
     /// </summary>
     public async Task<KeyCredential> AuthenticateClientAsync(Guid keyId, string secret, CancellationToken cancellationToken)
     {

@@ -107,7 +107,7 @@ public static class OAuthErrors
         new("header_too_large", StatusCodes.Status431RequestHeaderFieldsTooLarge, "invalid_request",
             $"the {header} header is larger than the limit of {maxBytes} bytes");
 
-    /// <summary>The key authenticated but may no longer be used; the description says why and when.</summary>
+    /// <summary>The key authenticated but may no longer be used; the description states why and since when.</summary>
     public static OAuthError UnusableClientKey(ApiError reason) =>
         new(reason.Code, StatusCodes.Status401Unauthorized, "invalid_client", reason.Message);
 

@@ -69,7 +69,7 @@ public static class RateLimits
 }
 
 /// <summary>
-/// Endpoint metadata for endpoints that answer in another format than the envelope, such as the
+/// Endpoint metadata for endpoints that respond in another format than the envelope, such as the
 /// OAuth endpoints: writes the 429 of a rate limit rejection.
 /// </summary>
 public interface IRateLimitRejectionFormat
