@@ -96,6 +96,8 @@ public sealed partial class OAuthFlows(
     public async Task RevokeAsync(KeyCredential key, OAuthForm form, CancellationToken cancellationToken)
     {
         var value = form.Get("token") ?? throw new OAuthErrorException(OAuthErrors.MissingParameter("token"));
+        // NOTE: an expired access token counts as unknown, so it does not revoke its family; an expired
+        // refresh token still does.
         var token = await FindTokenAsync(value, form.Get("token_type_hint"), ignoreRefreshLifetime: true);
         if (token is null)
         {
