@@ -3,6 +3,7 @@ using Cloudsign.Auth.ApiKeys;
 using Cloudsign.Auth.Cli;
 using Cloudsign.Auth.Health;
 using Cloudsign.Auth.Http;
+using Cloudsign.Auth.OAuth;
 using Cloudsign.Auth.Resources;
 using Cloudsign.Auth.Signing;
 using Cloudsign.Auth.Storage;
@@ -33,6 +34,7 @@ builder.Services
     .AddApiKeys()
     .AddSigning()
     .AddTokens()
+    .AddOAuth()
     .AddHealth();
 
 var app = builder.Build();
@@ -41,6 +43,8 @@ app.UseRateLimiter();
 app.MapTokenEndpoints();
 app.MapResourceEndpoints();
 app.MapSigningEndpoints();
+app.MapOAuthEndpoints();
+app.MapDiscoveryEndpoints();
 app.MapHealthEndpoints();
 
 return await invocation.RunAsync(app);

@@ -40,6 +40,15 @@ public sealed partial class ApiKeyAuthenticator(AuthDbContext db, TimeProvider t
                     k.ExpiresAt, k.RevokedAt, k.Delivery, k.AllowedOrigins))
                 .FirstOrDefault());
 
+    private static readonly Func<AuthDbContext, Guid, CancellationToken, Task<KeyRow?>> FindById =
+        EF.CompileAsyncQuery((AuthDbContext context, Guid keyId, CancellationToken _) =>
+            context.ApiKeys
+                .Where(k => k.Id == keyId)
+                .Join(context.Users, k => k.AccountId, a => a.Id, (k, a) => new KeyRow(
+                    k.Id, k.AccountId, a.NormalizedEmail, k.SecretHash, k.Environment,
+                    k.ExpiresAt, k.RevokedAt, k.Delivery, k.AllowedOrigins))
+                .FirstOrDefault());
+
     /// <summary>
     /// Returns the key that <paramref name="secret"/> names, or raises <see cref="ApiErrorException"/>:
     /// the one generic 401 for an unknown key, another owner's email or another environment, and a
@@ -72,6 +81,32 @@ public sealed partial class ApiKeyAuthenticator(AuthDbContext db, TimeProvider t
             throw new ApiErrorException(ApiErrors.InvalidCredentials);
         }
 
+        return CheckStatus(row);
+    }
+
+    /// <summary>
+    /// Authenticates an OAuth client: <paramref name="keyId"/> is the public key id and
+    /// <paramref name="secret"/> the key's secret (RFC 6749 §2.3.1). Raises the one generic 401 for an
+    /// unknown key or a wrong secret, and a 401 that states the reason for a revoked or expired key.
+    /// </summary>
+    public async Task<KeyCredential> AuthenticateClientAsync(Guid keyId, string secret, CancellationToken cancellationToken)
+    {
+        var hash = ApiKeySecret.Hash(secret);
+        var row = await FindById(db, keyId, cancellationToken);
+
+        // Compare against a zero hash when the key is unknown, so both failures cost the same.
+        var stored = row?.SecretHash ?? new byte[hash.Length];
+        if (!CryptographicOperations.FixedTimeEquals(stored, hash) || row is null)
+        {
+            LogRejected(logger, row is null ? "unknown_key" : "secret_mismatch", row?.Id);
+            throw new ApiErrorException(ApiErrors.InvalidCredentials);
+        }
+
+        return CheckStatus(row);
+    }
+
+    private KeyCredential CheckStatus(KeyRow row)
+    {
         if (row.RevokedAt is { } revokedAt)
         {
             LogRejected(logger, "key_revoked", row.Id);

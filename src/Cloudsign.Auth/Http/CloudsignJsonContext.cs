@@ -13,5 +13,4 @@ namespace Cloudsign.Auth.Http;
 [JsonSerializable(typeof(Envelope<TokenPairData>))]
 [JsonSerializable(typeof(Envelope<MeData>))]
 [JsonSerializable(typeof(JsonWebKeySetDocument))]
-[JsonSerializable(typeof(AuthorizationServerMetadata))]
 public sealed partial class CloudsignJsonContext : JsonSerializerContext;

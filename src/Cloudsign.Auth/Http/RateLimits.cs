@@ -61,8 +61,20 @@ public static class RateLimits
     private static Task RejectAsync(HttpContext httpContext, RateLimitLease lease)
     {
         httpContext.Response.Headers.CacheControl = "no-store";
-        return Rejection(lease).ToResult().ExecuteAsync(httpContext);
+        var rejection = Rejection(lease);
+        return httpContext.GetEndpoint()?.Metadata.GetMetadata<IRateLimitRejectionFormat>() is { } format
+            ? format.WriteAsync(httpContext, rejection)
+            : rejection.ToResult().ExecuteAsync(httpContext);
     }
+}
+
+/// <summary>
+/// Endpoint metadata for endpoints that respond in another format than the envelope, such as the
+/// OAuth endpoints: writes the 429 of a rate limit rejection.
+/// </summary>
+public interface IRateLimitRejectionFormat
+{
+    Task WriteAsync(HttpContext httpContext, ApiErrorException rejection);
 }
 
 /// <summary>

@@ -14,9 +14,3 @@ public sealed record PublicJsonWebKey(
 
 /// <summary>The body of <c>/.well-known/jwks.json</c> (RFC 7517 §5).</summary>
 public sealed record JsonWebKeySetDocument([property: JsonPropertyName("keys")] IReadOnlyList<PublicJsonWebKey> Keys);
-
-/// <summary>The body of <c>/.well-known/oauth-authorization-server</c> (RFC 8414 §2).</summary>
-public sealed record AuthorizationServerMetadata(
-    [property: JsonPropertyName("issuer")] string Issuer,
-    [property: JsonPropertyName("jwks_uri")] string JwksUri,
-    [property: JsonPropertyName("response_types_supported")] IReadOnlyList<string> ResponseTypesSupported);

@@ -56,6 +56,10 @@ public sealed class TokenFamilyStore(AuthDbContext db)
         }
     }
 
+    /// <summary>Returns whether refresh token <paramref name="jti"/> was spent already.</summary>
+    public Task<bool> IsSpentAsync(Guid jti, CancellationToken cancellationToken) =>
+        db.SpentRefreshTokens.AsNoTracking().AnyAsync(s => s.Jti == jti, cancellationToken);
+
     /// <summary>Records the revocation of a family; revoking it again changes nothing.</summary>
     public async Task RevokeFamilyAsync(
         ValidatedToken token, string reason, DateTimeOffset revokedAt, CancellationToken cancellationToken)

@@ -73,6 +73,24 @@ public sealed class TokenIssuer(SigningKeyRing ring, TimeProvider time, IOptions
             refreshToken, refreshId, refreshExpires - issuedAt, csrf);
     }
 
+    /// <summary>
+    /// Signs an access token alone for <paramref name="subject"/>, as the client credentials grant
+    /// returns it (RFC 6749 §4.4.3). Returns the token, its <c>jti</c> and its lifetime in seconds.
+    /// </summary>
+    public (string Token, Guid Id, long ExpiresInSeconds) IssueAccessToken(TokenSubject subject, TokenFamily family)
+    {
+        var settings = options.Value;
+        var now = time.GetUtcNow();
+        var issuedAt = now.ToUnixTimeSeconds();
+        var accessLifetime = Math.Min((long)settings.AccessTokenLifetime.TotalSeconds, family.ExpiresAt.ToUnixTimeSeconds() - issuedAt);
+        var credentials = ring.CurrentSigner(now).Credentials;
+
+        var accessId = Guid.NewGuid();
+        var access = new ClaimSet(accessId, TokenClaims.AccessType, subject, issuedAt, issuedAt + accessLifetime, family.Id);
+        var token = Handler.CreateToken(WritePayload(access, settings, familyExpires: null, csrf: null), credentials, AccessHeader);
+        return (token, accessId, accessLifetime);
+    }
+
     private readonly record struct ClaimSet(Guid Id, string Type, TokenSubject Subject, long IssuedAt, long Expires, Guid FamilyId);
 
     private static string WritePayload(in ClaimSet claims, TokenOptions settings, long? familyExpires, string? csrf)

@@ -22,8 +22,14 @@ public class CloudsignFactory : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings = new(StringComparer.OrdinalIgnoreCase);
 
     public CloudsignFactory()
+        : this(DateTimeOffset.UtcNow)
     {
-        Time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+    }
+
+    /// <summary>Starts the fake clock at <paramref name="clockStart"/>, such as in the past to mint tokens that are already expired.</summary>
+    protected CloudsignFactory(DateTimeOffset clockStart)
+    {
+        Time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(clockStart.ToUnixTimeSeconds()));
         _settings["Storage:ConnectionString"] = $"Data Source={Path.Combine(_folder, "auth.db")}";
         _settings["RateLimiting:Enabled"] = "false";
     }

@@ -1,0 +1,80 @@
+using Cloudsign.Auth.Http;
+
+namespace Cloudsign.Auth.OAuth;
+
+public static class OAuthEndpoints
+{
+    /// <summary>
+    /// Maps the standard OAuth 2.0 endpoints under <c>/oauth</c>: token (RFC 6749), revocation
+    /// (RFC 7009) and introspection (RFC 7662). They answer in the plain OAuth JSON format, not
+    /// in the Cloudsign envelope, because standard clients parse them.
+    /// </summary>
+    public static IEndpointRouteBuilder MapOAuthEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var oauth = endpoints.MapGroup("/oauth").WithTags("OAuth 2.0");
+        oauth.AddEndpointFilter<OAuthEndpointFilter>();
+        oauth.WithMetadata(new OAuthRateLimitRejection());
+
+        oauth.MapPost("/token", TokenAsync)
+            .RequireRateLimiting(RateLimits.PerClientAddress)
+            .WithName("OAuthToken")
+            .WithSummary("Issues tokens for the client_credentials and refresh_token grants (RFC 6749).");
+
+        oauth.MapPost("/revoke", RevokeAsync)
+            .WithName("OAuthRevoke")
+            .WithSummary("Revokes the family of an access or refresh token issued to the client (RFC 7009).");
+
+        oauth.MapPost("/introspect", IntrospectAsync)
+            .WithName("OAuthIntrospect")
+            .WithSummary("Tells a configured resource server whether a token is active, with its claims (RFC 7662).");
+
+        return endpoints;
+    }
+
+    private static async Task<IResult> TokenAsync(
+        HttpContext httpContext, ApiKeyClients clients, OAuthFlows flows, CancellationToken cancellationToken)
+    {
+        var form = await OAuthForm.ReadAsync(httpContext.Request, cancellationToken);
+        var credentials = ClientCredentials.Read(httpContext.Request, form);
+        var grantType = form.Get("grant_type") ?? throw new OAuthErrorException(OAuthErrors.MissingParameter("grant_type"));
+        var key = await clients.AuthenticateAsync(credentials, cancellationToken);
+
+        var response = grantType switch
+        {
+            "client_credentials" => flows.ClientCredentials(key, form),
+            "refresh_token" => await flows.RefreshAsync(key, form, cancellationToken),
+            _ => throw new OAuthErrorException(OAuthErrors.UnsupportedGrantType),
+        };
+
+        // RFC 6749 §5.1 asks for Pragma: no-cache beside Cache-Control: no-store for older caches.
+        httpContext.Response.Headers.Pragma = "no-cache";
+        return TypedResults.Json(response, OAuthJsonContext.Default.OAuthTokenResponse);
+    }
+
+    private static async Task<IResult> RevokeAsync(
+        HttpContext httpContext, ApiKeyClients clients, OAuthFlows flows, CancellationToken cancellationToken)
+    {
+        var form = await OAuthForm.ReadAsync(httpContext.Request, cancellationToken);
+        var credentials = ClientCredentials.Read(httpContext.Request, form);
+        var key = await clients.AuthenticateAsync(credentials, cancellationToken);
+        await flows.RevokeAsync(key, form, cancellationToken);
+        return TypedResults.Ok();
+    }
+
+    private static async Task<IResult> IntrospectAsync(
+        HttpContext httpContext, IntrospectionClients clients, OAuthFlows flows, CancellationToken cancellationToken)
+    {
+        var form = await OAuthForm.ReadAsync(httpContext.Request, cancellationToken);
+        var credentials = ClientCredentials.Read(httpContext.Request, form);
+        var clientId = clients.Authenticate(credentials);
+        var body = await flows.IntrospectAsync(clientId, form, cancellationToken);
+        return TypedResults.Bytes(body, "application/json");
+    }
+}
+
+/// <summary>Renders a rate limit rejection on the OAuth endpoints as an RFC 6749 §5.2 error.</summary>
+internal sealed class OAuthRateLimitRejection : IRateLimitRejectionFormat
+{
+    public Task WriteAsync(HttpContext httpContext, ApiErrorException rejection) =>
+        new OAuthErrorResult(OAuthErrors.RateLimited, rejection.Headers).ExecuteAsync(httpContext);
+}
