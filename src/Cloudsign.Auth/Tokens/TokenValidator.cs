@@ -66,6 +66,12 @@ public sealed class TokenValidator(
             return TokenValidation.Fail(Describe(result.Exception));
         }
 
+        // A member named twice may be read one way here and another way by a resource server (RFC 8725 §3.11).
+        if (JsonDuplicateMembers.Contains(jwt.EncodedHeader) || JsonDuplicateMembers.Contains(jwt.EncodedPayload))
+        {
+            return TokenValidation.Fail("the token names a header parameter or claim more than once");
+        }
+
         // A critical header extension this service does not know must fail the token (RFC 7515 §4.1.11),
         // and compressed payloads are not accepted (RFC 8725 §3.6).
         if (jwt.TryGetHeaderValue<object>("crit", out _) || jwt.TryGetHeaderValue<object>("zip", out _))
