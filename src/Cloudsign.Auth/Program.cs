@@ -1,5 +1,6 @@
 using Cloudsign.Auth.Accounts;
 using Cloudsign.Auth.ApiKeys;
+using Cloudsign.Auth.Audit;
 using Cloudsign.Auth.Cli;
 using Cloudsign.Auth.Health;
 using Cloudsign.Auth.Http;
@@ -33,10 +34,12 @@ builder.Services
     .AddApiKeys()
     .AddSigning()
     .AddTokens()
+    .AddAudit()
     .AddHealth();
 
 var app = builder.Build();
 
+app.UseTrustedProxies();
 app.UseRateLimiter();
 app.MapTokenEndpoints();
 app.MapResourceEndpoints();
