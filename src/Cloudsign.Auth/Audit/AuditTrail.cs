@@ -23,6 +23,8 @@ public sealed partial class AuditTrail(
     private readonly Channel<AuditEvent> _queue = Channel.CreateBounded<AuditEvent>(
         new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.Wait });
 
+    // Never disposed: the host may stop the writer again while disposing it, and a SemaphoreSlim
+    // whose wait handle is never read holds no unmanaged resource.
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
     /// <summary>
@@ -115,12 +117,6 @@ public sealed partial class AuditTrail(
         {
             LogWriteFailed(logger, exception);
         }
-    }
-
-    public override void Dispose()
-    {
-        _writeLock.Dispose();
-        base.Dispose();
     }
 
     private async Task WriteAsync(List<AuditEvent> batch, CancellationToken cancellationToken)

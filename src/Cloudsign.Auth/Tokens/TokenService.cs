@@ -60,14 +60,25 @@ public sealed partial class TokenService(
         RequireCsrf(refreshToken, token, csrfHeader);
 
         var state = await families.GetStateAsync(token.Subject.KeyId, token.FamilyId, cancellationToken);
-        if (state is null || state.OwnerAccountId != token.Subject.AccountId || state.FamilyRevoked)
+        // A token binds one account, key and environment for good; a mismatch means it was not issued for this key.
+        if (state is null || state.OwnerAccountId != token.Subject.AccountId
+            || !string.Equals(state.KeyEnvironment, token.Subject.Environment, StringComparison.Ordinal)
+            || state.FamilyRevoked)
         {
-            LogRefreshRejected(logger, state is null ? "unknown key" : "family revoked");
+            LogRefreshRejected(logger, state is null ? "unknown key" : state.FamilyRevoked ? "family revoked" : "account or environment mismatch");
             await RecordRefreshFailureAsync(token, ApiErrors.InvalidRefreshToken);
             throw new ApiErrorException(ApiErrors.InvalidRefreshToken);
         }
 
+        // A family never outlives its absolute lifetime, whatever the token's own exp says.
         var now = time.GetUtcNow();
+        if (token.FamilyExpiresAt is not { } familyExpires || familyExpires <= now)
+        {
+            LogRefreshRejected(logger, "family expired");
+            await RecordRefreshFailureAsync(token, ApiErrors.InvalidRefreshToken);
+            throw new ApiErrorException(ApiErrors.InvalidRefreshToken);
+        }
+
         if (state.KeyRevokedAt is { } revokedAt)
         {
             var revoked = ApiErrors.KeyRevoked(revokedAt);
@@ -96,7 +107,7 @@ public sealed partial class TokenService(
         }
 
         var delivery = token.Csrf is null ? RefreshTokenDelivery.Body : RefreshTokenDelivery.Cookie;
-        var family = new TokenFamily(token.FamilyId, token.FamilyExpiresAt!.Value);
+        var family = new TokenFamily(token.FamilyId, familyExpires);
         var tokens = issuer.Issue(token.Subject, family, withCsrf: delivery == RefreshTokenDelivery.Cookie);
         LogRefreshed(logger, token.Subject.KeyId, token.Id, tokens.RefreshTokenId, token.FamilyId);
         await audit.RecordAsync(
