@@ -90,7 +90,8 @@ public sealed partial class AuditTrail(
             {
                 try
                 {
-                    await FlushAsync(stoppingToken);
+                    // A batch taken from the queue is written whole: cancelling it on stop would lose it.
+                    await FlushAsync(CancellationToken.None);
                 }
                 catch (Exception exception) when (StorageFailure.IsOutage(exception))
                 {

@@ -1,8 +1,6 @@
 using Cloudsign.Auth.ApiKeys;
 using Cloudsign.Auth.Audit;
-using Cloudsign.Auth.Storage;
 using Cloudsign.Auth.Tests.Fixtures;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 
 namespace Cloudsign.Auth.Tests.Security;
@@ -119,8 +117,12 @@ public sealed class AuditTrailTests(CloudsignFactory factory) : IClassFixture<Cl
 
         await own.Services.GetRequiredService<IHost>().StopAsync();
 
-        await using var scope = own.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
-        Assert.Equal(3000, await db.AuditEvents.CountAsync(e => e.AccountId == accountId));
+        // The host disposed its services on stopping, so the file is read directly.
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={own.DatabasePath}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM audit_events WHERE AccountId = $account";
+        command.Parameters.AddWithValue("$account", accountId);
+        Assert.Equal(3000L, (long)(await command.ExecuteScalarAsync())!);
     }
 }
