@@ -37,6 +37,19 @@ public sealed class HttpAbuseTests(CloudsignFactory factory) : IClassFixture<Clo
         Assert.Equal("the request body is larger than the limit of 16384 bytes", await EnvelopeAssert.FailureAsync(response, HttpStatusCode.RequestEntityTooLarge));
     }
 
+    // SPEC §6: a body with no Content-Length (chunked) is cut off once it passes 16 KiB, not buffered whole.
+    [Fact]
+    public async Task ReadBody_NoLengthOverLimit_Raises413()
+    {
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        context.Request.Body = new NonSeekableStream(Encoding.UTF8.GetBytes(Padded(16 * 1024)));
+
+        var exception = await Assert.ThrowsAsync<Http.ApiErrorException>(() => Http.JsonRequestBody.ReadAsync(context.Request, CancellationToken.None));
+
+        Assert.Null(context.Request.ContentLength);
+        Assert.Equal(413, exception.Error.Status);
+    }
+
     // Control for the limit: a body of exactly 16 KiB is read and parsed.
     [Fact]
     public async Task BodyAtLimit_IsParsed()
