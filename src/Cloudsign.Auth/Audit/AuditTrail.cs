@@ -24,7 +24,7 @@ public sealed partial class AuditTrail(
         new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.Wait });
 
     // Never disposed: the host may stop the writer again while disposing it, and a SemaphoreSlim
-    // whose wait handle is never read holds no unmanaged resource.
+    // whose wait handle is never read owns no unmanaged resource.
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
     /// <summary>
@@ -95,7 +95,7 @@ public sealed partial class AuditTrail(
                 }
                 catch (Exception exception) when (StorageFailure.IsOutage(exception))
                 {
-                    // The failed batch is lost; later events are still written once the database answers.
+                    // The failed batch is lost; later events are still written once the database is reachable.
                     LogWriteFailed(logger, exception);
                     await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
                 }

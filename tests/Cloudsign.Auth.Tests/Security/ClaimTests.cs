@@ -44,7 +44,7 @@ public sealed class ClaimTests(CloudsignFactory factory) : IClassFixture<Cloudsi
         Assert.Equal(description, await MeFailureAsync(token));
     }
 
-    // SPEC environments: an unknown env, and a known env that is not the key's, are both rejected.
+    // Tokens of one environment are never accepted in another: an unknown env, and a known env that is not the key's, are both rejected.
     [Theory]
     [InlineData("staging", "the token's environment is not known")]
     [InlineData("Production", "the token's environment is not known")]
@@ -57,7 +57,7 @@ public sealed class ClaimTests(CloudsignFactory factory) : IClassFixture<Cloudsi
         Assert.Equal(description, await MeFailureAsync(token));
     }
 
-    // RFC 8725 §3.11, RFC 9068 §4: typ tells access tokens from refresh tokens.
+    // RFC 8725 §3.11, RFC 9068 §4: typ separates access tokens from refresh tokens.
     [Theory]
     [InlineData("JWT")]
     [InlineData("jwt")]

@@ -101,7 +101,7 @@ public sealed class CredentialGuessingTests(CloudsignFactory factory) : IClassFi
         }
     }
 
-    // SPEC keys: a key works one second before its expiry and fails exactly at it, for token requests and refreshes.
+    // Every key expires: it works one second before its expiry and fails exactly at it, for token requests and refreshes.
     [Fact]
     public async Task KeyExpiry_AtExactSecond()
     {

@@ -17,7 +17,7 @@ public sealed class HttpAbuseTests(CloudsignFactory factory) : IClassFixture<Clo
     private static string Padded(int bytes) =>
         "{\"env\":\"production\",\"email\":\"a@b.c\",\"client_id\":\"x\",\"pad\":\"" + new string('a', bytes) + "\"}";
 
-    // OWASP ASVS 5.0 V4 (HTTP), SPEC §6: bodies over 16 KiB get 413, with or without Content-Length.
+    // OWASP ASVS 5.0 V4.1: bodies over 16 KiB get 413, with or without Content-Length.
     [Theory]
     [InlineData(TokenPath, false)]
     [InlineData(TokenPath, true)]
@@ -37,7 +37,7 @@ public sealed class HttpAbuseTests(CloudsignFactory factory) : IClassFixture<Clo
         Assert.Equal("the request body is larger than the limit of 16384 bytes", await EnvelopeAssert.FailureAsync(response, HttpStatusCode.RequestEntityTooLarge));
     }
 
-    // SPEC §6: a body with no Content-Length (chunked) is cut off once it passes 16 KiB, not buffered whole.
+    // A body with no Content-Length (chunked) is cut off once it passes 16 KiB, not buffered whole.
     [Fact]
     public async Task ReadBody_NoLengthOverLimit_Raises413()
     {
@@ -63,7 +63,7 @@ public sealed class HttpAbuseTests(CloudsignFactory factory) : IClassFixture<Clo
         Assert.Equal("invalid credentials", await EnvelopeAssert.FailureAsync(response, HttpStatusCode.Unauthorized));
     }
 
-    // SPEC §6: an Authorization header over 8 KiB gets 431 on every endpoint that reads one.
+    // RFC 6585 §5: an Authorization header over 8 KiB gets 431 on every endpoint that reads one.
     [Theory]
     [InlineData("POST", RefreshPath)]
     [InlineData("POST", RevokePath)]

@@ -63,7 +63,7 @@ public sealed class RefreshAttackTests(CloudsignFactory factory) : IClassFixture
         Assert.StartsWith("invalid refresh token: it was already used", await EnvelopeAssert.FailureAsync(second, HttpStatusCode.Unauthorized), StringComparison.Ordinal);
     }
 
-    // SPEC environments: a refresh token whose env is not its key's is rejected, even with a genuine signature.
+    // Tokens of one environment are never accepted in another: a refresh token whose env is not its key's is rejected, even with a genuine signature.
     [Fact]
     public async Task OtherEnvironment_IsRejected()
     {
@@ -93,7 +93,7 @@ public sealed class RefreshAttackTests(CloudsignFactory factory) : IClassFixture
         await TokenForge.AssertInvalidRefreshTokenAsync(response);
     }
 
-    // A revoked key ends its families at once: the refresh says so, and the access token stops working.
+    // A revoked key ends its families at once: the refresh reports the revocation, and the access token stops working.
     [Fact]
     public async Task AfterKeyRevocation_IsRejectedAtOnce()
     {
