@@ -26,7 +26,7 @@ public static class RouteGroupDefaults
         [HttpMethods.Get, HttpMethods.Head, HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete];
 
     /// <summary>
-    /// Answers every method but POST and OPTIONS on <paramref name="pattern"/> with 405, the
+    /// Responds to every method but POST and OPTIONS on <paramref name="pattern"/> with 405, the
     /// envelope and <c>Allow: POST</c> (RFC 9110 §15.5.6), instead of routing's bare 405.
     /// </summary>
     public static RouteHandlerBuilder MapPostOnly(this RouteGroupBuilder group, string pattern) =>

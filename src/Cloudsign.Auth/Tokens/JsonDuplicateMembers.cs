@@ -6,14 +6,14 @@ namespace Cloudsign.Auth.Tokens;
 
 /// <summary>
 /// Finds JSON objects that name a member twice in the base64url-encoded parts of a JWS. Parsers
-/// disagree on which duplicate wins, so a token that holds one is rejected outright instead of
+/// disagree on which duplicate wins, so a token that contains one is rejected outright instead of
 /// letting this service and a resource server read different claims (RFC 7515 §5.2, RFC 8725 §3.11).
 /// </summary>
 internal static class JsonDuplicateMembers
 {
     private const int MaxDepth = 64;
 
-    /// <summary>Returns whether the base64url <paramref name="encoded"/> JSON holds a duplicate member at any depth.</summary>
+    /// <summary>Returns whether the base64url <paramref name="encoded"/> JSON contains a duplicate member at any depth.</summary>
     public static bool Contains(ReadOnlySpan<char> encoded)
     {
         var maxLength = Base64Url.GetMaxDecodedLength(encoded.Length);

@@ -65,12 +65,13 @@ public sealed partial class TokenService(
             || !string.Equals(state.KeyEnvironment, token.Subject.Environment, StringComparison.Ordinal)
             || state.FamilyRevoked)
         {
-            LogRefreshRejected(logger, state is null ? "unknown key" : state.FamilyRevoked ? "family revoked" : "account or environment mismatch");
+            var reason = state is null ? "unknown key" : "family revoked, or account or environment mismatch";
+            LogRefreshRejected(logger, reason);
             await RecordRefreshFailureAsync(token, ApiErrors.InvalidRefreshToken);
             throw new ApiErrorException(ApiErrors.InvalidRefreshToken);
         }
 
-        // A family never outlives its absolute lifetime, whatever the token's own exp says.
+        // A family never outlives its absolute lifetime, even when the token's own exp is later.
         var now = time.GetUtcNow();
         if (token.FamilyExpiresAt is not { } familyExpires || familyExpires <= now)
         {
