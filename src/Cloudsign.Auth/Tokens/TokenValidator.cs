@@ -1,3 +1,4 @@
+using System.Buffers;
 using Cloudsign.Auth.ApiKeys;
 using Cloudsign.Auth.Signing;
 using Microsoft.Extensions.Options;
@@ -41,6 +42,9 @@ public sealed class TokenValidator(
 {
     private static readonly JsonWebTokenHandler Handler = new() { MapInboundClaims = false };
 
+    private static readonly SearchValues<char> CompactCharacters =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.");
+
     private ParameterCache? _cache;
 
     private sealed record ParameterCache(
@@ -55,6 +59,13 @@ public sealed class TokenValidator(
     /// </summary>
     public async Task<TokenValidation> ValidateAsync(string token, TokenKind kind, bool ignoreLifetime = false)
     {
+        // Compact JWS is base64url without padding, joined by dots (RFC 7515 §2, §7.1). The JWT library
+        // also decodes '=' padding, which would give one token a second spelling.
+        if (token.AsSpan().IndexOfAnyExcept(CompactCharacters) >= 0)
+        {
+            return TokenValidation.Fail("the token is malformed");
+        }
+
         var cache = ParametersFor(ring.Version);
         var parameters = kind == TokenKind.Access ? cache.Access
             : ignoreLifetime ? cache.RefreshIgnoringLifetime

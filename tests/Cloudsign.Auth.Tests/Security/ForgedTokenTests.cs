@@ -188,10 +188,11 @@ public sealed class ForgedTokenTests(CloudsignFactory factory) : IClassFixture<C
         "long-128",
         "not-base64url",
         "padded",
+        "padded-base64url",
         "der",
     ];
 
-    // RFC 7518 §3.4: an ES256 signature is exactly 64 bytes, R||S, base64url without padding.
+    // RFC 7518 §3.4, RFC 7515 §2: an ES256 signature is exactly 64 bytes, R||S, base64url without padding.
     [Theory]
     [MemberData(nameof(MalformedSignatures))]
     public async Task MalformedSignature_IsRejected(string kind)
@@ -209,6 +210,7 @@ public sealed class ForgedTokenTests(CloudsignFactory factory) : IClassFixture<C
             "long-128" => Base64UrlEncoder.Encode([.. genuine, .. genuine]),
             "not-base64url" => parts[2][..^4] + "+/@!",
             "padded" => Convert.ToBase64String(genuine),
+            "padded-base64url" => parts[2] + "==",
             _ => Base64UrlEncoder.Encode(key.SignData(input, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence)),
         };
 
