@@ -1,5 +1,6 @@
 using Cloudsign.Auth.Accounts;
 using Cloudsign.Auth.ApiKeys;
+using Cloudsign.Auth.Audit;
 using Cloudsign.Auth.Cli;
 using Cloudsign.Auth.Health;
 using Cloudsign.Auth.Http;
@@ -35,10 +36,12 @@ builder.Services
     .AddSigning()
     .AddTokens()
     .AddOAuth()
+    .AddAudit()
     .AddHealth();
 
 var app = builder.Build();
 
+app.UseTrustedProxies();
 app.UseRateLimiter();
 app.MapTokenEndpoints();
 app.MapResourceEndpoints();

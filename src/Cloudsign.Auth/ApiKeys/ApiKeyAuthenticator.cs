@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Cloudsign.Auth.Accounts;
+using Cloudsign.Auth.Audit;
 using Cloudsign.Auth.Http;
 using Cloudsign.Auth.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -18,7 +19,8 @@ public sealed record KeyCredential(
 /// Checks the <c>env</c>, <c>email</c> and <c>client_id</c> of a token request against the stored key:
 /// one indexed read by the secret's hash, then the owner's normalized email and the key's environment.
 /// </summary>
-public sealed partial class ApiKeyAuthenticator(AuthDbContext db, TimeProvider time, ILogger<ApiKeyAuthenticator> logger)
+public sealed partial class ApiKeyAuthenticator(
+    AuthDbContext db, TimeProvider time, AuditTrail audit, ILogger<ApiKeyAuthenticator> logger)
 {
     private sealed record KeyRow(
         Guid Id,
@@ -65,6 +67,7 @@ public sealed partial class ApiKeyAuthenticator(AuthDbContext db, TimeProvider t
         if (row is null || !CryptographicOperations.FixedTimeEquals(row.SecretHash, hash))
         {
             LogRejected(logger, "unknown_key", null);
+            await audit.RecordAsync(AuditEventTypes.TokenRequestFailed, ApiErrors.InvalidCredentials.Code);
             throw new ApiErrorException(ApiErrors.InvalidCredentials);
         }
 
@@ -72,16 +75,18 @@ public sealed partial class ApiKeyAuthenticator(AuthDbContext db, TimeProvider t
         if (!string.Equals(row.OwnerEmail, EmailAddress.Normalize(email), StringComparison.Ordinal))
         {
             LogRejected(logger, "email_mismatch", row.Id);
+            await RecordFailureAsync(row, ApiErrors.InvalidCredentials);
             throw new ApiErrorException(ApiErrors.InvalidCredentials);
         }
 
         if (!string.Equals(row.Environment, environment, StringComparison.Ordinal))
         {
             LogRejected(logger, "environment_mismatch", row.Id);
+            await RecordFailureAsync(row, ApiErrors.InvalidCredentials);
             throw new ApiErrorException(ApiErrors.InvalidCredentials);
         }
 
-        return CheckStatus(row);
+        return await CheckStatusAsync(row);
     }
 
     /// <summary>
@@ -99,28 +104,37 @@ public sealed partial class ApiKeyAuthenticator(AuthDbContext db, TimeProvider t
         if (!CryptographicOperations.FixedTimeEquals(stored, hash) || row is null)
         {
             LogRejected(logger, row is null ? "unknown_key" : "secret_mismatch", row?.Id);
+            await audit.RecordAsync(AuditEventTypes.TokenRequestFailed, ApiErrors.InvalidCredentials.Code);
             throw new ApiErrorException(ApiErrors.InvalidCredentials);
         }
 
-        return CheckStatus(row);
+        return await CheckStatusAsync(row);
     }
 
-    private KeyCredential CheckStatus(KeyRow row)
+    private async Task<KeyCredential> CheckStatusAsync(KeyRow row)
     {
         if (row.RevokedAt is { } revokedAt)
         {
             LogRejected(logger, "key_revoked", row.Id);
-            throw new ApiErrorException(ApiErrors.KeyRevoked(revokedAt));
+            var revoked = ApiErrors.KeyRevoked(revokedAt);
+            await RecordFailureAsync(row, revoked);
+            throw new ApiErrorException(revoked);
         }
 
         if (row.ExpiresAt <= time.GetUtcNow())
         {
             LogRejected(logger, "key_expired", row.Id);
-            throw new ApiErrorException(ApiErrors.KeyExpired(row.ExpiresAt));
+            var expired = ApiErrors.KeyExpired(row.ExpiresAt);
+            await RecordFailureAsync(row, expired);
+            throw new ApiErrorException(expired);
         }
 
         return new KeyCredential(row.Id, row.AccountId, row.Environment, row.Delivery, row.AllowedOrigins);
     }
+
+    // The key was found by its secret, so its owner may see the failed attempt in their own trail.
+    private ValueTask RecordFailureAsync(KeyRow row, ApiError error) =>
+        audit.RecordAsync(AuditEventTypes.TokenRequestFailed, error.Code, row.AccountId, row.Id);
 
     [LoggerMessage(EventId = 3201, EventName = "TokenRequestRejected", Level = LogLevel.Information,
         Message = "Rejected a token request: {Reason} (key {KeyId})")]

@@ -1,3 +1,4 @@
+using Cloudsign.Auth.Audit;
 using Cloudsign.Auth.Http;
 using Cloudsign.Auth.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -27,6 +28,7 @@ public sealed partial class ApiKeyService(
     TimeProvider time,
     IOptions<ApiKeyOptions> options,
     IOptions<EnvironmentOptions> environments,
+    AuditTrail audit,
     ILogger<ApiKeyService> logger)
 {
     /// <summary>
@@ -81,6 +83,7 @@ public sealed partial class ApiKeyService(
         await transaction.CommitAsync(cancellationToken);
 
         LogKeyCreated(logger, key.Id, accountId, key.Environment, key.ExpiresAt);
+        await audit.RecordAsync(AuditEventTypes.ApiKeyCreated, AuditEventTypes.Success, accountId, key.Id);
         return new CreatedApiKey(key, secret);
     }
 
@@ -111,6 +114,7 @@ public sealed partial class ApiKeyService(
         if (revoked > 0)
         {
             LogKeyRevoked(logger, key.Id, key.AccountId);
+            await audit.RecordAsync(AuditEventTypes.ApiKeyRevoked, AuditEventTypes.Success, key.AccountId, key.Id);
         }
 
         return key;

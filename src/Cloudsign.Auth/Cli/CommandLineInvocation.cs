@@ -10,6 +10,7 @@ public sealed class CommandLineInvocation
     internal static readonly HashSet<string> CommandOptions = new(StringComparer.Ordinal)
     {
         "--json", "--email", "--password", "--env", "--name", "--expires-in", "--delivery", "--origin", "--now",
+        "--key", "--limit",
         "--help", "--version",
     };
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Cloudsign.Auth.Audit;
 using Cloudsign.Auth.Http;
 using Cloudsign.Auth.Storage;
 using Microsoft.Extensions.Options;
@@ -27,6 +28,7 @@ internal static class OperatorCommands
             AccountCommands.Build(app, json),
             KeyCommands.Build(app, json),
             SigningKeyCommands.Build(app, json),
+            AuditCommands.Build(app, json),
         };
         root.Options.Add(json);
         root.SetAction((_, cancellationToken) => ServeAsync(app, cancellationToken));
@@ -96,6 +98,9 @@ internal static class OperatorCommands
             await app.Services.GetRequiredService<StorageMigrator>().MigrateAsync(cancellationToken);
             await using var scope = app.Services.CreateAsyncScope();
             await action(scope.ServiceProvider, cancellationToken);
+
+            // The host's background writer does not run for a command, so its audit events are written here.
+            await app.Services.GetRequiredService<AuditTrail>().FlushAsync(cancellationToken);
             return 0;
         }
         catch (ApiErrorException exception)

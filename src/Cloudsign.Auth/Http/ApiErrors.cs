@@ -50,6 +50,10 @@ public static class ApiErrors
         new("internal_error", StatusCodes.Status500InternalServerError,
             "an unexpected error occurred; the error was logged");
 
+    public static ApiError MethodNotAllowed(string method, string allowed) =>
+        new("method_not_allowed", StatusCodes.Status405MethodNotAllowed,
+            $"{method} is not allowed on this endpoint: use {allowed}");
+
     public static ApiError BodyTooLarge(int maxBytes) =>
         new("body_too_large", StatusCodes.Status413PayloadTooLarge,
             $"the request body is larger than the limit of {maxBytes} bytes");

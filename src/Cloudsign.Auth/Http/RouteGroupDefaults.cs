@@ -20,4 +20,19 @@ public static class RouteGroupDefaults
         group.AddEndpointFilter<CloudsignEndpointFilter>();
         return group;
     }
+
+    // OPTIONS is left to CORS preflight handling.
+    private static readonly string[] OtherMethods =
+        [HttpMethods.Get, HttpMethods.Head, HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete];
+
+    /// <summary>
+    /// Responds to every method but POST and OPTIONS on <paramref name="pattern"/> with 405, the
+    /// envelope and <c>Allow: POST</c> (RFC 9110 §15.5.6), instead of routing's bare 405.
+    /// </summary>
+    public static RouteHandlerBuilder MapPostOnly(this RouteGroupBuilder group, string pattern) =>
+        group.MapMethods(pattern, OtherMethods, (HttpContext httpContext) =>
+                new EnvelopeError(
+                    ApiErrors.MethodNotAllowed(httpContext.Request.Method, HttpMethods.Post),
+                    [new("Allow", HttpMethods.Post)]))
+            .ExcludeFromDescription();
 }

@@ -41,7 +41,7 @@ public static class OAuthEndpoints
 
         var response = grantType switch
         {
-            "client_credentials" => flows.ClientCredentials(key, form),
+            "client_credentials" => await flows.ClientCredentialsAsync(key, form),
             "refresh_token" => await flows.RefreshAsync(key, form, cancellationToken),
             _ => throw new OAuthErrorException(OAuthErrors.UnsupportedGrantType),
         };

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Cloudsign.Auth.ApiKeys;
+using Cloudsign.Auth.Audit;
 using Cloudsign.Auth.Http;
 using Cloudsign.Auth.Tokens;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,7 @@ public sealed partial class OAuthFlows(
     TokenFamilyStore families,
     ApiKeyUsageRecorder usage,
     AccountRateLimiter accountLimiter,
+    AuditTrail audit,
     TimeProvider time,
     IOptions<TokenOptions> options,
     ILogger<OAuthFlows> logger)
@@ -26,7 +28,7 @@ public sealed partial class OAuthFlows(
     /// Issues an access token alone for the authenticated key (RFC 6749 §4.4.3: no refresh token).
     /// The environment is the key's; nothing is written.
     /// </summary>
-    public OAuthTokenResponse ClientCredentials(KeyCredential key, OAuthForm form)
+    public async Task<OAuthTokenResponse> ClientCredentialsAsync(KeyCredential key, OAuthForm form)
     {
         RejectScope(form);
         accountLimiter.Acquire(key.AccountId);
@@ -36,6 +38,7 @@ public sealed partial class OAuthFlows(
         var family = new TokenFamily(Guid.NewGuid(), now + options.Value.FamilyLifetime);
         var (token, jti, expiresIn) = issuer.IssueAccessToken(subject, family);
         usage.Record(key.KeyId, now);
+        await audit.RecordAsync(AuditEventTypes.TokenIssued, AuditEventTypes.Success, key.AccountId, key.KeyId, jti, family.Id);
 
         LogClientCredentialsIssued(logger, key.KeyId, jti);
         return new OAuthTokenResponse(token, "Bearer", expiresIn, null);
@@ -123,6 +126,8 @@ public sealed partial class OAuthFlows(
 
         await families.RevokeFamilyAsync(revoked, "revoked", now, cancellationToken);
         LogFamilyRevoked(logger, key.KeyId, revoked.FamilyId);
+        await audit.RecordAsync(
+            AuditEventTypes.FamilyRevoked, AuditEventTypes.Success, revoked.Subject.AccountId, key.KeyId, revoked.Id, revoked.FamilyId);
     }
 
     /// <summary>

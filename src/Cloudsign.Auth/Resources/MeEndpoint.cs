@@ -64,6 +64,12 @@ public static class MeEndpoint
             return BearerChallenge.InvalidToken("the token's API key does not exist");
         }
 
+        // Tokens of one environment are never accepted in another, even if correctly signed.
+        if (!string.Equals(state.KeyEnvironment, token.Subject.Environment, StringComparison.Ordinal))
+        {
+            return BearerChallenge.InvalidToken("the token's environment is not its API key's");
+        }
+
         if (state.KeyRevokedAt is not null)
         {
             return BearerChallenge.InvalidToken("the token's API key was revoked");

@@ -1,5 +1,6 @@
 using Cloudsign.Auth.Accounts;
 using Cloudsign.Auth.ApiKeys;
+using Cloudsign.Auth.Audit;
 using Cloudsign.Auth.Signing;
 using Cloudsign.Auth.Tokens;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -26,6 +27,8 @@ public abstract class AuthDbContext(DbContextOptions options)
     public DbSet<TokenFamilyRevocation> TokenFamilyRevocations => Set<TokenFamilyRevocation>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -83,5 +86,16 @@ public abstract class AuthDbContext(DbContextOptions options)
         });
 
         builder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
+
+        builder.Entity<AuditEvent>(audit =>
+        {
+            audit.ToTable("audit_events");
+            audit.HasKey(e => e.Id);
+            audit.Property(e => e.ClientAddress).HasMaxLength(64);
+            audit.Property(e => e.EventType).HasMaxLength(32);
+            audit.Property(e => e.Outcome).HasMaxLength(64);
+            audit.HasIndex(e => e.AccountId);
+            audit.HasIndex(e => e.ApiKeyId);
+        });
     }
 }

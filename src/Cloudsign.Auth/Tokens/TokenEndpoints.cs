@@ -27,6 +27,9 @@ public static class TokenEndpoints
             .WithName("RevokeTokens")
             .WithSummary("Revokes the family of a refresh token; succeeds for unknown tokens too.");
 
+        auth.MapPostOnly("/api-access-token");
+        auth.MapPostOnly("/refresh");
+        auth.MapPostOnly("/revoke");
         return endpoints;
     }
 

@@ -10,7 +10,8 @@ public sealed record SessionState(
     string? OwnerEmail,
     DateTimeOffset KeyExpiresAt,
     DateTimeOffset? KeyRevokedAt,
-    bool FamilyRevoked);
+    bool FamilyRevoked,
+    string KeyEnvironment);
 
 /// <summary>
 /// The durable state of token families: spent refresh tokens and revoked families. Nothing is
@@ -24,7 +25,7 @@ public sealed class TokenFamilyStore(AuthDbContext db)
                 .Where(k => k.Id == keyId)
                 .Join(context.Users, k => k.AccountId, a => a.Id, (k, a) => new SessionState(
                     k.AccountId, a.NormalizedEmail, k.ExpiresAt, k.RevokedAt,
-                    context.TokenFamilyRevocations.Any(f => f.FamilyId == familyId)))
+                    context.TokenFamilyRevocations.Any(f => f.FamilyId == familyId), k.Environment))
                 .FirstOrDefault());
 
     /// <summary>Reads the key's state and whether the family is revoked; <c>null</c> when the key does not exist.</summary>

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Cloudsign.Auth.ApiKeys;
+using Cloudsign.Auth.Audit;
 using Cloudsign.Auth.Http;
 using Microsoft.Extensions.Options;
 
@@ -19,6 +20,7 @@ public sealed partial class TokenService(
     TokenValidator validator,
     TokenFamilyStore families,
     AccountRateLimiter accountLimiter,
+    AuditTrail audit,
     TimeProvider time,
     IOptions<TokenOptions> options,
     ILogger<TokenService> logger)
@@ -36,6 +38,7 @@ public sealed partial class TokenService(
         usage.Record(key.KeyId, now);
 
         LogIssued(logger, key.KeyId, tokens.AccessTokenId, family.Id);
+        await audit.RecordAsync(AuditEventTypes.TokenIssued, AuditEventTypes.Success, key.AccountId, key.KeyId, tokens.AccessTokenId, family.Id);
         return new TokenGrant(tokens, subject, key.Delivery, key.AllowedOrigins);
     }
 
@@ -50,27 +53,45 @@ public sealed partial class TokenService(
         if (validation.Token is not { } token)
         {
             LogRefreshRejected(logger, validation.Failure!);
+            await audit.RecordAsync(AuditEventTypes.RefreshFailed, ApiErrors.InvalidRefreshToken.Code);
             throw new ApiErrorException(ApiErrors.InvalidRefreshToken);
         }
 
         RequireCsrf(refreshToken, token, csrfHeader);
 
         var state = await families.GetStateAsync(token.Subject.KeyId, token.FamilyId, cancellationToken);
-        if (state is null || state.OwnerAccountId != token.Subject.AccountId || state.FamilyRevoked)
+        // A token binds one account, key and environment for good; a mismatch means it was not issued for this key.
+        if (state is null || state.OwnerAccountId != token.Subject.AccountId
+            || !string.Equals(state.KeyEnvironment, token.Subject.Environment, StringComparison.Ordinal)
+            || state.FamilyRevoked)
         {
-            LogRefreshRejected(logger, state is null ? "unknown key" : "family revoked");
+            var reason = state is null ? "unknown key" : "family revoked, or account or environment mismatch";
+            LogRefreshRejected(logger, reason);
+            await RecordRefreshFailureAsync(token, ApiErrors.InvalidRefreshToken);
             throw new ApiErrorException(ApiErrors.InvalidRefreshToken);
         }
 
+        // A family never outlives its absolute lifetime, even when the token's own exp is later.
         var now = time.GetUtcNow();
+        if (token.FamilyExpiresAt is not { } familyExpires || familyExpires <= now)
+        {
+            LogRefreshRejected(logger, "family expired");
+            await RecordRefreshFailureAsync(token, ApiErrors.InvalidRefreshToken);
+            throw new ApiErrorException(ApiErrors.InvalidRefreshToken);
+        }
+
         if (state.KeyRevokedAt is { } revokedAt)
         {
-            throw new ApiErrorException(ApiErrors.KeyRevoked(revokedAt));
+            var revoked = ApiErrors.KeyRevoked(revokedAt);
+            await RecordRefreshFailureAsync(token, revoked);
+            throw new ApiErrorException(revoked);
         }
 
         if (state.KeyExpiresAt <= now)
         {
-            throw new ApiErrorException(ApiErrors.KeyExpired(state.KeyExpiresAt));
+            var expired = ApiErrors.KeyExpired(state.KeyExpiresAt);
+            await RecordRefreshFailureAsync(token, expired);
+            throw new ApiErrorException(expired);
         }
 
         accountLimiter.Acquire(token.Subject.AccountId);
@@ -80,13 +101,18 @@ public sealed partial class TokenService(
         {
             await families.RevokeFamilyAsync(token, "reuse", now, cancellationToken);
             LogReuseDetected(logger, token.Id, token.Subject.KeyId, token.FamilyId);
+            await audit.RecordAsync(
+                AuditEventTypes.RefreshReuseDetected, ApiErrors.RefreshTokenReused.Code,
+                token.Subject.AccountId, token.Subject.KeyId, token.Id, token.FamilyId);
             throw new ApiErrorException(ApiErrors.RefreshTokenReused);
         }
 
         var delivery = token.Csrf is null ? RefreshTokenDelivery.Body : RefreshTokenDelivery.Cookie;
-        var family = new TokenFamily(token.FamilyId, token.FamilyExpiresAt!.Value);
+        var family = new TokenFamily(token.FamilyId, familyExpires);
         var tokens = issuer.Issue(token.Subject, family, withCsrf: delivery == RefreshTokenDelivery.Cookie);
         LogRefreshed(logger, token.Subject.KeyId, token.Id, tokens.RefreshTokenId, token.FamilyId);
+        await audit.RecordAsync(
+            AuditEventTypes.TokenRefreshed, AuditEventTypes.Success, token.Subject.AccountId, token.Subject.KeyId, token.Id, token.FamilyId);
         return new TokenGrant(tokens, token.Subject, delivery, []);
     }
 
@@ -108,7 +134,13 @@ public sealed partial class TokenService(
 
         await families.RevokeFamilyAsync(token, "revoked", time.GetUtcNow(), cancellationToken);
         LogFamilyRevoked(logger, token.Subject.KeyId, token.FamilyId);
+        await audit.RecordAsync(
+            AuditEventTypes.FamilyRevoked, AuditEventTypes.Success, token.Subject.AccountId, token.Subject.KeyId, token.Id, token.FamilyId);
     }
+
+    // Only a token that passed validation names its account and key; the ids are then trustworthy.
+    private ValueTask RecordRefreshFailureAsync(ValidatedToken token, ApiError error) =>
+        audit.RecordAsync(AuditEventTypes.RefreshFailed, error.Code, token.Subject.AccountId, token.Subject.KeyId, token.Id, token.FamilyId);
 
     // With no grace (the default) any second presentation is reuse, even within the same second.
     private bool IsWithinReuseGrace(DateTimeOffset spentAt, DateTimeOffset now)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Cloudsign.Auth.ApiKeys;
 using Cloudsign.Auth.Signing;
 using Microsoft.Extensions.Options;
@@ -41,6 +42,9 @@ public sealed class TokenValidator(
 {
     private static readonly JsonWebTokenHandler Handler = new() { MapInboundClaims = false };
 
+    private static readonly SearchValues<char> CompactCharacters =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.");
+
     private ParameterCache? _cache;
 
     private sealed record ParameterCache(
@@ -55,6 +59,13 @@ public sealed class TokenValidator(
     /// </summary>
     public async Task<TokenValidation> ValidateAsync(string token, TokenKind kind, bool ignoreLifetime = false)
     {
+        // Compact JWS is base64url without padding, joined by dots (RFC 7515 §2, §7.1). The JWT library
+        // also decodes '=' padding, which would give one token a second spelling.
+        if (token.AsSpan().IndexOfAnyExcept(CompactCharacters) >= 0)
+        {
+            return TokenValidation.Fail("the token is malformed");
+        }
+
         var cache = ParametersFor(ring.Version);
         var parameters = kind == TokenKind.Access ? cache.Access
             : ignoreLifetime ? cache.RefreshIgnoringLifetime
@@ -64,6 +75,12 @@ public sealed class TokenValidator(
         if (!result.IsValid || result.SecurityToken is not JsonWebToken jwt)
         {
             return TokenValidation.Fail(Describe(result.Exception));
+        }
+
+        // A member named twice may be read one way here and another way by a resource server (RFC 8725 §3.11).
+        if (JsonDuplicateMembers.Contains(jwt.EncodedHeader) || JsonDuplicateMembers.Contains(jwt.EncodedPayload))
+        {
+            return TokenValidation.Fail("the token names a header parameter or claim more than once");
         }
 
         // A critical header extension this service does not know must fail the token (RFC 7515 §4.1.11),

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Cloudsign.Auth.Accounts;
 using Cloudsign.Auth.ApiKeys;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Time.Testing;
@@ -53,7 +54,11 @@ public class CloudsignFactory : WebApplicationFactory<Program>
         }
 
         builder.ConfigureLogging(logging => logging.AddProvider(new LedgerLoggerProvider()).SetMinimumLevel(LogLevel.Trace));
-        builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Time));
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Time);
+            services.AddTransient<IStartupFilter, TestPeerStartupFilter>();
+        });
     }
 
     /// <summary>Creates an account and a key through the same services as the CLI.</summary>
@@ -108,11 +113,40 @@ public class CloudsignFactory : WebApplicationFactory<Program>
 
     public static StringContent RawJson(string json) => new(json, Encoding.UTF8, "application/json");
 
+    private void RecordAuditRecords()
+    {
+        if (!File.Exists(DatabasePath))
+        {
+            return;
+        }
+
+        try
+        {
+            using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly");
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT * FROM audit_events";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var columns = Enumerable.Range(0, reader.FieldCount).Select(i => $"{reader.GetName(i)}={reader.GetValue(i)}");
+                SecretLedger.RecordAuditRecord(string.Join(" ", columns));
+            }
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            // The host never started, so the database has no tables.
+        }
+    }
+
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
         if (disposing)
         {
+            // The host has stopped and its audit writer has flushed: hand every record to the leak check.
+            RecordAuditRecords();
+
             // Every test class's server is checked when it stops, so a leak anywhere in the suite fails it.
             var leaks = SecretLedger.FindShapedLeaks();
             if (leaks > 0)
@@ -131,6 +165,46 @@ public class CloudsignFactory : WebApplicationFactory<Program>
             }
         }
     }
+}
+
+/// <summary>
+/// Runs before the application's middleware: sets the connection's remote address from the
+/// <see cref="PeerHeader"/> request header (TestServer has no real peer), and copies every error
+/// body into the <see cref="SecretLedger"/> so the leak test can scan it.
+/// </summary>
+public sealed class TestPeerStartupFilter : IStartupFilter
+{
+    /// <summary>The test-only request header that names the peer address; default 127.0.0.1.</summary>
+    public const string PeerHeader = "X-Test-Peer";
+
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use(async (context, nextMiddleware) =>
+        {
+            var peer = context.Request.Headers[PeerHeader].ToString();
+            context.Connection.RemoteIpAddress = System.Net.IPAddress.Parse(peer.Length > 0 ? peer : "127.0.0.1");
+
+            var original = context.Response.Body;
+            using var buffer = new MemoryStream();
+            context.Response.Body = buffer;
+            try
+            {
+                await nextMiddleware(context);
+            }
+            finally
+            {
+                context.Response.Body = original;
+                if (context.Response.StatusCode >= 400)
+                {
+                    SecretLedger.RecordErrorBody(Encoding.UTF8.GetString(buffer.ToArray()));
+                }
+
+                buffer.Position = 0;
+                await buffer.CopyToAsync(original);
+            }
+        });
+        next(app);
+    };
 }
 
 /// <summary>The tokens of a 200 token response.</summary>

@@ -11,6 +11,8 @@ public static partial class SecretLedger
 {
     private static readonly ConcurrentDictionary<string, byte> Secrets = new(StringComparer.Ordinal);
     private static readonly ConcurrentQueue<string> LogLines = new();
+    private static readonly ConcurrentQueue<string> ErrorBodies = new();
+    private static readonly ConcurrentQueue<string> AuditRecords = new();
 
     /// <summary>Notes a secret; null or very short values are ignored because they would match by chance.</summary>
     public static string Register(string secret)
@@ -53,15 +55,25 @@ public static partial class SecretLedger
     [GeneratedRegex(@"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")]
     private static partial Regex SecretShape();
 
+    /// <summary>Notes the body of a 4XX or 5XX response.</summary>
+    public static void RecordErrorBody(string body) => ErrorBodies.Enqueue(body);
+
+    /// <summary>Notes one audit record, all its columns as text.</summary>
+    public static void RecordAuditRecord(string record) => AuditRecords.Enqueue(record);
+
+    public static int ErrorBodyCount => ErrorBodies.Count;
+
+    public static int AuditRecordCount => AuditRecords.Count;
+
     public static int SecretCount => Secrets.Count;
 
     public static int LogLineCount => LogLines.Count;
 
-    /// <summary>Returns the log lines that contain a registered secret, with the secret masked.</summary>
+    /// <summary>Returns the log lines, error bodies and audit records that contain a registered secret, with the secret masked.</summary>
     public static IReadOnlyList<string> FindLeaks()
     {
         List<string> leaks = [];
-        foreach (var line in LogLines)
+        foreach (var line in LogLines.Concat(ErrorBodies).Concat(AuditRecords))
         {
             foreach (var secret in Secrets.Keys)
             {

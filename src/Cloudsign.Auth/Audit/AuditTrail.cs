@@ -1,0 +1,134 @@
+using System.Threading.Channels;
+using Cloudsign.Auth.Storage;
+
+namespace Cloudsign.Auth.Audit;
+
+/// <summary>
+/// Writes audit events off the request path: a request puts the event in a bounded in-memory
+/// queue and goes on; a background loop writes queued events in batches, and
+/// <see cref="StopAsync"/> writes every event left before the host stops, so a clean shutdown
+/// loses none. A crash loses at most the events still queued.
+/// </summary>
+public sealed partial class AuditTrail(
+    IServiceScopeFactory scopeFactory,
+    IHttpContextAccessor httpContextAccessor,
+    TimeProvider time,
+    ILogger<AuditTrail> logger) : BackgroundService
+{
+    /// <summary>The queue's capacity; when it is full a request waits for the writer instead of dropping the event.</summary>
+    public const int Capacity = 10_000;
+
+    private const int MaxBatch = 500;
+
+    private readonly Channel<AuditEvent> _queue = Channel.CreateBounded<AuditEvent>(
+        new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.Wait });
+
+    // Never disposed: the host may stop the writer again while disposing it, and a SemaphoreSlim
+    // whose wait handle is never read owns no unmanaged resource.
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+
+    /// <summary>
+    /// Queues an event stamped with the current time and the current request's client address.
+    /// Completes at once unless the queue is full.
+    /// </summary>
+    public ValueTask RecordAsync(
+        string eventType,
+        string outcome,
+        long? accountId = null,
+        Guid? apiKeyId = null,
+        Guid? jti = null,
+        Guid? familyId = null)
+    {
+        var auditEvent = new AuditEvent
+        {
+            OccurredAt = time.GetUtcNow(),
+            AccountId = accountId,
+            ApiKeyId = apiKeyId,
+            ClientAddress = httpContextAccessor.HttpContext?.Connection.RemoteIpAddress?.ToString(),
+            EventType = eventType,
+            Outcome = outcome,
+            Jti = jti,
+            FamilyId = familyId,
+        };
+        return _queue.Writer.TryWrite(auditEvent) ? ValueTask.CompletedTask : _queue.Writer.WriteAsync(auditEvent);
+    }
+
+    /// <summary>Writes every queued event now; the CLI calls it before exiting, and tests before reading the table.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            List<AuditEvent> batch = [];
+            while (true)
+            {
+                batch.Clear();
+                while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next))
+                {
+                    batch.Add(next);
+                }
+
+                if (batch.Count == 0)
+                {
+                    return;
+                }
+
+                await WriteAsync(batch, cancellationToken);
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+            {
+                try
+                {
+                    // A batch taken from the queue is written whole: cancelling it on stop would lose it.
+                    await FlushAsync(CancellationToken.None);
+                }
+                catch (Exception exception) when (StorageFailure.IsOutage(exception))
+                {
+                    // The failed batch is lost; later events are still written once the database is reachable.
+                    LogWriteFailed(logger, exception);
+                    await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: StopAsync writes what is left.
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            await FlushAsync(cancellationToken);
+        }
+        catch (Exception exception) when (StorageFailure.IsOutage(exception))
+        {
+            LogWriteFailed(logger, exception);
+        }
+    }
+
+    private async Task WriteAsync(List<AuditEvent> batch, CancellationToken cancellationToken)
+    {
+        await using var scope = scopeFactory.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
+        db.AuditEvents.AddRange(batch);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    [LoggerMessage(EventId = 6001, EventName = "AuditWriteFailed", Level = LogLevel.Error,
+        Message = "Could not write a batch of audit events; they are lost")]
+    private static partial void LogWriteFailed(ILogger logger, Exception exception);
+}
