@@ -1,6 +1,8 @@
 using Cloudsign.Auth.Accounts;
 using Cloudsign.Auth.ApiKeys;
+using Cloudsign.Auth.ApiReference;
 using Cloudsign.Auth.Cli;
+using Cloudsign.Auth.Dashboard;
 using Cloudsign.Auth.Health;
 using Cloudsign.Auth.Http;
 using Cloudsign.Auth.Resources;
@@ -33,7 +35,9 @@ builder.Services
     .AddApiKeys()
     .AddSigning()
     .AddTokens()
-    .AddHealth();
+    .AddHealth()
+    .AddDashboard()
+    .AddApiReference();
 
 var app = builder.Build();
 
@@ -42,6 +46,8 @@ app.MapTokenEndpoints();
 app.MapResourceEndpoints();
 app.MapSigningEndpoints();
 app.MapHealthEndpoints();
+app.MapApiReference();
+app.MapDashboard();
 
 return await invocation.RunAsync(app);
 

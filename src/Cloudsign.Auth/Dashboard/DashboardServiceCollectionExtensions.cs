@@ -1,0 +1,57 @@
+using Cloudsign.Auth.Accounts;
+using Microsoft.AspNetCore.Identity;
+
+namespace Cloudsign.Auth.Dashboard;
+
+public static class DashboardServiceCollectionExtensions
+{
+    /// <summary>The cookie that keeps a dashboard user signed in.</summary>
+    public const string SessionCookieName = "cs_session";
+
+    /// <summary>
+    /// Registers the dashboard: Razor Pages rooted at this folder, the Identity sign-in manager and
+    /// its cookie, and antiforgery. Lockout and password rules come from the accounts registration.
+    /// </summary>
+    public static IServiceCollection AddDashboard(this IServiceCollection services)
+    {
+        services.AddRazorPages(options =>
+        {
+            options.RootDirectory = "/Dashboard";
+            options.Conventions.AuthorizeFolder("/Integration");
+        });
+
+        new IdentityBuilder(typeof(Account), services).AddSignInManager();
+        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        services.ConfigureApplicationCookie(cookie =>
+        {
+            cookie.Cookie.Name = SessionCookieName;
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Lax;
+            cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
+            cookie.SlidingExpiration = true;
+            cookie.LoginPath = "/login";
+            cookie.LogoutPath = "/logout";
+            cookie.AccessDeniedPath = "/login";
+        });
+        services.AddAntiforgery(antiforgery =>
+        {
+            antiforgery.Cookie.Name = "cs_antiforgery";
+            antiforgery.Cookie.SameSite = SameSiteMode.Strict;
+        });
+        services.AddAuthorization();
+        return services;
+    }
+
+    /// <summary>
+    /// Maps the dashboard pages and the files under <c>wwwroot</c>, and authenticates dashboard
+    /// requests with the session cookie.
+    /// </summary>
+    public static WebApplication MapDashboard(this WebApplication app)
+    {
+        app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapRazorPages();
+        return app;
+    }
+}
