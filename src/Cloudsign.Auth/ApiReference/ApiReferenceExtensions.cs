@@ -41,6 +41,7 @@ public static class ApiReferenceExtensions
             .DisableAgent()
             .DisableMcp()
             .HideClientButton()
+            .ExpandAllTags()
             .WithDefaultHttpClient(ScalarTarget.Shell, ScalarClient.Curl));
         return app;
     }

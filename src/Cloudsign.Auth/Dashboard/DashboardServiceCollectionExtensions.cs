@@ -43,11 +43,16 @@ public static class DashboardServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Maps the dashboard pages and the files under <c>wwwroot</c>, and authenticates dashboard
-    /// requests with the session cookie.
+    /// Maps the dashboard pages and the files under <c>wwwroot</c>, authenticates dashboard
+    /// requests with the session cookie, and renders failure statuses outside the API as pages.
     /// </summary>
     public static WebApplication MapDashboard(this WebApplication app)
     {
+        // A page without a body, such as a 404 for another account's key, gets a readable page;
+        // the API keeps its own JSON bodies.
+        app.UseWhen(
+            context => !context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal),
+            branch => branch.UseStatusCodePages(StatusCodePage.WriteAsync));
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -44,6 +44,9 @@
   const curl = document.getElementById("console-curl");
   const url = window.location.origin + "/api/v1/auth/api-access-token";
 
+  // A secret typed before a reload must not come back from the browser's form restoration.
+  clientId.value = "";
+
   function requestBody() {
     return JSON.stringify({ env: env.value, email: email.value, client_id: clientId.value });
   }
