@@ -122,6 +122,8 @@ internal static class OperationExamples
             typeof(Envelope<object>),
             [
                 new(200, "The family is revoked and the refresh cookie expired; unknown and expired tokens get 200 too (RFC 7009 section 2.2).", """{"data": null, "msg": ""}"""),
+                new(400, "The body is not JSON.", Failure(ApiErrors.MalformedJson.Message)),
+                new(401, "The Authorization header does not hold a Bearer token.", Failure(ApiErrors.InvalidRefreshToken.Message)),
                 CsrfMismatch,
                 RateLimited,
             ]),
@@ -134,7 +136,10 @@ internal static class OperationExamples
             [
                 new(200, "Who the access token in 'Authorization: Bearer' is for.",
                     """{"data": {"account_id": 1, "email": "user@mail.com", "env": "production", "key_id": "0f8fad5b-d9cb-469f-a165-70867728950e", "expires_at": "2026-01-01T12:00:00Z"}, "msg": ""}"""),
-                new(401, "The access token is missing, expired, tampered with, a refresh token, or its key or family was revoked.", Failure("invalid access token")),
+                new(400, "The access token was sent in the query string.",
+                    Failure("access tokens are not accepted in the query string: send Authorization: Bearer")),
+                new(401, "The access token is missing, expired, tampered with, a refresh token, or its key or family was revoked.",
+                    Failure("invalid access token: the token expired")),
             ]),
     };
 

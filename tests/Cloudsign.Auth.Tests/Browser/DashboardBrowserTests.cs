@@ -140,7 +140,7 @@ public sealed partial class DashboardBrowserTests(BrowserFixture fixture)
             await Expect(page.GetByText(summary).First).ToBeAttachedAsync();
         }
 
-        await Screenshots.TakeAsync(page, "docs.png");
+        await Screenshots.TakeAsync(page, "docs.png", fullPage: false);
         Assert.Empty(fixture.OutsideRequests);
     }
 

@@ -18,8 +18,8 @@ internal static class Screenshots
         return folder;
     });
 
-    public static Task TakeAsync(IPage page, string fileName) =>
-        page.ScreenshotAsync(new() { Path = Path.Combine(Folder.Value, fileName), FullPage = true });
+    public static Task TakeAsync(IPage page, string fileName, bool fullPage = true) =>
+        page.ScreenshotAsync(new() { Path = Path.Combine(Folder.Value, fileName), FullPage = fullPage });
 
     /// <summary>Takes the API Integration tab at desktop and phone width, with the secret and tokens masked.</summary>
     public static async Task TakeIntegrationAsync(IPage page, string secret)

@@ -78,6 +78,10 @@ public sealed class IndexModel(
 
         DashboardLog.KeyCreated(logger, accountId, Created.Key.Id);
 
+        // The form starts empty again for the next key.
+        ModelState.Clear();
+        Input = new NewKeyInput { LifetimeDays = (int)keyOptions.Value.DefaultLifetime.TotalDays, Environment = Created.Key.Environment };
+
         // The secret is in this response only: no cache may keep it.
         Response.Headers.CacheControl = "no-store";
         await LoadKeysAsync(cancellationToken);
