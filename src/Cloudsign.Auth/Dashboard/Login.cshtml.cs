@@ -9,9 +9,9 @@ using Microsoft.AspNetCore.RateLimiting;
 namespace Cloudsign.Auth.Dashboard;
 
 /// <summary>
-/// Signs an account in with its password. The page is rate limited per client address by the
-/// rate limiter, and each attempt takes a permit from the account's window; repeated failures
-/// lock the account out for the configured time.
+/// Signs an account in with its password. The rate limiter limits the page per client address,
+/// and each attempt also takes a permit from the account's window. Repeated failures lock the
+/// account out for the configured time.
 /// </summary>
 [EnableRateLimiting(RateLimits.PerClientAddress)]
 public sealed class LoginModel(

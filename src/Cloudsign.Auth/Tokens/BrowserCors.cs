@@ -8,7 +8,7 @@ namespace Cloudsign.Auth.Tokens;
 
 /// <summary>
 /// The key behind a successful token response, set by the endpoint so that
-/// <see cref="BrowserCorsFilter"/> answers CORS only for that key's origins.
+/// <see cref="BrowserCorsFilter"/> sends CORS headers only for that key's origins.
 /// </summary>
 /// <param name="KeyId">The public key id.</param>
 /// <param name="AllowedOrigins">The key's origins when the endpoint has read them, or <c>null</c> to read them from the database.</param>
@@ -48,9 +48,9 @@ public sealed class BrowserOrigins(AuthDbContext db, TimeProvider time)
 
 /// <summary>
 /// Adds the CORS response headers to the token, refresh and revoke endpoints. A successful token
-/// or refresh response is readable only by the origins of its own key; errors and revocations,
-/// which carry no token, are readable by any origin that an active cookie-mode key allows, so that
-/// a browser client can show why it failed. Any other origin gets no CORS header at all.
+/// or refresh response is readable only by the origins of its own key. Errors and revocations
+/// carry no token, so any origin that an active cookie-mode key allows may read them and show
+/// why a request failed. Any other origin gets no CORS header at all.
 /// </summary>
 public sealed class BrowserCorsFilter(BrowserOrigins origins) : IEndpointFilter
 {
@@ -92,11 +92,11 @@ public sealed class BrowserCorsFilter(BrowserOrigins origins) : IEndpointFilter
 /// <summary>The CORS preflight and the response headers of the token endpoints.</summary>
 public static class BrowserCors
 {
-    /// <summary>How long a browser may cache a preflight answer, in seconds.</summary>
+    /// <summary>How long a browser may cache a preflight response, in seconds.</summary>
     public const int PreflightMaxAgeSeconds = 600;
 
     /// <summary>
-    /// Answers a CORS preflight with 204. The preflight carries no body and so no key: an origin
+    /// Responds to a CORS preflight with 204. The preflight carries no body and so no key: an origin
     /// that an active cookie-mode key allows gets the CORS headers, any other origin none.
     /// </summary>
     public static async Task<NoContent> PreflightAsync(HttpContext httpContext, BrowserOrigins origins, CancellationToken cancellationToken)

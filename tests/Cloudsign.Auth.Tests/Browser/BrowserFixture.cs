@@ -74,8 +74,8 @@ public sealed class BrowserFixture : IAsyncLifetime
             ExecutablePath = ChromiumPath,
             Headless = true,
 
-            // Playwright gives each launch a fresh temporary profile; these switches keep Chromium
-            // from calling home, so that every request the tests see comes from the pages.
+            // Playwright gives each launch a fresh temporary profile. These switches keep Chromium
+            // from calling home, so every request the tests see comes from the pages.
             Args =
             [
                 "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",

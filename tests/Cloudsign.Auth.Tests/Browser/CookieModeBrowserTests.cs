@@ -14,7 +14,7 @@ namespace Cloudsign.Auth.Tests.Browser;
 public sealed class CookieModeBrowserTests(BrowserFixture fixture)
 {
     // Runs one credentialed POST from the page and returns its status, body and what the page's
-    // JavaScript can see of cookies; a CORS failure comes back as status 0 with the error.
+    // JavaScript can see of cookies. A CORS failure comes back as status 0 with the error.
     private const string PostFromPage =
         """
         async ({ url, body, csrf }) => {

@@ -9,8 +9,8 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Cloudsign.Auth.Dashboard.Integration;
 
 /// <summary>
-/// Confirms and revokes one of the signed-in account's keys. Another account's key is answered
-/// with 404, the same as a key that does not exist, so that key ids reveal nothing.
+/// Confirms and revokes one of the signed-in account's keys. Another account's key gets 404,
+/// the same as a key that does not exist, so that key ids reveal nothing.
 /// </summary>
 public sealed class RevokeModel(ApiKeyService keys, UserManager<Account> users, ILogger<RevokeModel> logger) : PageModel
 {
