@@ -33,6 +33,9 @@ public sealed partial class DashboardTests(CloudsignFactory factory) : IClassFix
         var account = await scope.ServiceProvider.GetRequiredService<AuthDbContext>().Users.SingleAsync(a => a.NormalizedEmail == email);
 
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal(
+            "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'",
+            Assert.Single(page.Headers.GetValues("Content-Security-Policy")));
         Assert.NotNull(account.PasswordHash);
         Assert.DoesNotContain(password, account.PasswordHash, StringComparison.Ordinal);
     }
