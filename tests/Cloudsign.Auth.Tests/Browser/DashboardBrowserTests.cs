@@ -82,6 +82,12 @@ public sealed partial class DashboardBrowserTests(BrowserFixture fixture)
         using var body = JsonDocument.Parse((await page.Locator("#console-body").TextContentAsync())!);
         Assert.Equal(JsonValueKind.Null, body.RootElement.GetProperty("data").ValueKind);
         Assert.StartsWith("this API key was revoked at ", body.RootElement.GetProperty("msg").GetString(), StringComparison.Ordinal);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.WaitForURLAsync(fixture.ServiceOrigin + "/login");
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("You are signed out.");
+        var afterSignOut = await page.GotoAsync(fixture.ServiceOrigin + "/integration");
+        Assert.StartsWith(fixture.ServiceOrigin + "/login", afterSignOut!.Url, StringComparison.Ordinal);
     }
 
     [Fact]
