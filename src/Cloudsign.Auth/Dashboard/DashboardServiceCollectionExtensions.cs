@@ -48,10 +48,10 @@ public static class DashboardServiceCollectionExtensions
     /// </summary>
     public static WebApplication MapDashboard(this WebApplication app)
     {
-        // A page without a body, such as a 404 for another account's key, gets a readable page;
-        // the API keeps its own JSON bodies.
+        // A browser navigation that ends without a body, such as the 404 for another account's
+        // key, gets a readable page. API clients, which do not ask for HTML, get the bare status.
         app.UseWhen(
-            context => !context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal),
+            context => IsDashboardPage(context) && context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase),
             branch => branch.UseStatusCodePages(StatusCodePage.WriteAsync));
         app.UseWhen(IsDashboardPage, branch => branch.Use(AddSecurityHeaders));
         app.UseStaticFiles();
