@@ -92,15 +92,10 @@ public sealed class BrowserFixture : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = width, Height = height },
             Permissions = ["clipboard-read", "clipboard-write"],
         });
-        await context.RouteAsync("**/*", async route =>
+        // Only requests to other hosts are routed through the test, so the pages' own requests
+        // never wait on a .NET callback.
+        await context.RouteAsync(url => !StaysLocal(url), async route =>
         {
-            var host = new Uri(route.Request.Url).Host;
-            if (host is "localhost" or "127.0.0.1" or "[::1]")
-            {
-                await route.ContinueAsync();
-                return;
-            }
-
             lock (_outsideRequests)
             {
                 _outsideRequests.Add(route.Request.Url);
@@ -152,6 +147,12 @@ public sealed class BrowserFixture : IAsyncLifetime
         ClientOrigin = $"http://localhost:{clientPort}";
         OtherOrigin = $"http://127.0.0.1:{otherPort}";
     }
+
+    // Loopback HTTP and WebSocket URLs, and URLs with no host such as data: and blob:.
+    private static bool StaysLocal(string url) =>
+        !Uri.TryCreate(url, UriKind.Absolute, out var uri)
+        || uri.Scheme is not ("http" or "https" or "ws" or "wss")
+        || uri.Host is "localhost" or "127.0.0.1" or "[::1]";
 
     internal static int FreePort()
     {
