@@ -1,7 +1,9 @@
 using Cloudsign.Auth.Accounts;
 using Cloudsign.Auth.ApiKeys;
 using Cloudsign.Auth.Audit;
+using Cloudsign.Auth.ApiReference;
 using Cloudsign.Auth.Cli;
+using Cloudsign.Auth.Dashboard;
 using Cloudsign.Auth.Health;
 using Cloudsign.Auth.Http;
 using Cloudsign.Auth.OAuth;
@@ -37,7 +39,9 @@ builder.Services
     .AddTokens()
     .AddOAuth()
     .AddAudit()
-    .AddHealth();
+    .AddHealth()
+    .AddDashboard()
+    .AddApiReference();
 
 var app = builder.Build();
 
@@ -49,6 +53,8 @@ app.MapSigningEndpoints();
 app.MapOAuthEndpoints();
 app.MapDiscoveryEndpoints();
 app.MapHealthEndpoints();
+app.MapApiReference();
+app.MapDashboard();
 
 return await invocation.RunAsync(app);
 

@@ -13,7 +13,13 @@ public static class TokenEndpoints
     {
         var auth = endpoints.MapGroup("/api/v1/auth")
             .WithTags("Tokens")
+            .AddEndpointFilter<BrowserCorsFilter>()
             .WithCloudsignDefaults(RateLimits.PerClientAddress);
+
+        // CORS preflights of browser clients in cookie mode.
+        auth.MapMethods("/{operation:regex(^(api-access-token|refresh|revoke)$)}", [HttpMethods.Options], BrowserCors.PreflightAsync)
+            .WithName("PreflightTokens")
+            .ExcludeFromDescription();
 
         auth.MapPost("/api-access-token", RequestTokensAsync)
             .WithName("RequestApiAccessToken")
@@ -48,6 +54,7 @@ public static class TokenEndpoints
         var body = await JsonRequestBody.ReadAsync(request, cancellationToken);
         var tokenRequest = AccessTokenRequest.Parse(body.Span, environments.Value);
         var grant = await tokens.IssueAsync(tokenRequest, cancellationToken);
+        httpContext.Features.Set(new BrowserCorsKey(grant.Subject.KeyId, grant.AllowedOrigins));
         return TypedResults.Ok(Envelope.Success(Deliver(httpContext, grant)));
     }
 
@@ -63,6 +70,7 @@ public static class TokenEndpoints
         }
 
         var grant = await tokens.RefreshAsync(presented, CsrfHeader(httpContext), cancellationToken);
+        httpContext.Features.Set(new BrowserCorsKey(grant.Subject.KeyId, AllowedOrigins: null));
         return TypedResults.Ok(Envelope.Success(Deliver(httpContext, grant)));
     }
 

@@ -15,6 +15,7 @@ public static class TokensServiceCollectionExtensions
         services.AddScoped<TokenService>();
         services.AddSingleton<TokenStateSweeper>();
         services.AddHostedService(provider => provider.GetRequiredService<TokenStateSweeper>());
+        services.AddScoped<BrowserOrigins>();
         return services;
     }
 }
