@@ -33,7 +33,8 @@ builder.Services
     .AddApiKeys()
     .AddSigning()
     .AddTokens()
-    .AddHealth();
+    .AddHealth()
+    .AddCloudsignMetrics();
 
 var app = builder.Build();
 
@@ -42,6 +43,7 @@ app.MapTokenEndpoints();
 app.MapResourceEndpoints();
 app.MapSigningEndpoints();
 app.MapHealthEndpoints();
+app.MapMetricsEndpoint();
 
 return await invocation.RunAsync(app);
 

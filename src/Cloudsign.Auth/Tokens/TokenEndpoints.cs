@@ -13,7 +13,8 @@ public static class TokenEndpoints
     {
         var auth = endpoints.MapGroup("/api/v1/auth")
             .WithTags("Tokens")
-            .WithCloudsignDefaults(RateLimits.PerClientAddress);
+            .WithCloudsignDefaults(RateLimits.PerClientAddress)
+            .AddEndpointFilter<TokenFailureMetricsFilter>();
 
         auth.MapPost("/api-access-token", RequestTokensAsync)
             .WithName("RequestApiAccessToken")

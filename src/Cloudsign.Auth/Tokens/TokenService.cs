@@ -19,6 +19,7 @@ public sealed partial class TokenService(
     TokenValidator validator,
     TokenFamilyStore families,
     AccountRateLimiter accountLimiter,
+    TokenMetrics metrics,
     TimeProvider time,
     IOptions<TokenOptions> options,
     ILogger<TokenService> logger)
@@ -34,6 +35,7 @@ public sealed partial class TokenService(
         var family = new TokenFamily(Guid.NewGuid(), now + options.Value.FamilyLifetime);
         var tokens = issuer.Issue(subject, family, withCsrf: key.Delivery == RefreshTokenDelivery.Cookie);
         usage.Record(key.KeyId, now);
+        metrics.Issued();
 
         LogIssued(logger, key.KeyId, tokens.AccessTokenId, family.Id);
         return new TokenGrant(tokens, subject, key.Delivery, key.AllowedOrigins);
@@ -80,6 +82,7 @@ public sealed partial class TokenService(
         {
             await families.RevokeFamilyAsync(token, "reuse", now, cancellationToken);
             LogReuseDetected(logger, token.Id, token.Subject.KeyId, token.FamilyId);
+            metrics.ReuseDetected();
             throw new ApiErrorException(ApiErrors.RefreshTokenReused);
         }
 
@@ -87,6 +90,7 @@ public sealed partial class TokenService(
         var family = new TokenFamily(token.FamilyId, token.FamilyExpiresAt!.Value);
         var tokens = issuer.Issue(token.Subject, family, withCsrf: delivery == RefreshTokenDelivery.Cookie);
         LogRefreshed(logger, token.Subject.KeyId, token.Id, tokens.RefreshTokenId, token.FamilyId);
+        metrics.Refreshed();
         return new TokenGrant(tokens, token.Subject, delivery, []);
     }
 

@@ -13,6 +13,7 @@ public static class TokensServiceCollectionExtensions
         services.AddSingleton<TokenValidator>();
         services.AddScoped<TokenFamilyStore>();
         services.AddScoped<TokenService>();
+        services.AddSingleton<TokenMetrics>();
         return services;
     }
 }

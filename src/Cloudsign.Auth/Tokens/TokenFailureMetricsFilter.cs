@@ -1,0 +1,43 @@
+using Cloudsign.Auth.Http;
+using Cloudsign.Auth.Storage;
+
+namespace Cloudsign.Auth.Tokens;
+
+/// <summary>
+/// Counts the failures of a token endpoint by <see cref="ApiError.Code"/>. It runs inside the
+/// exception boundary, so it sees the errors the endpoint returns or raises before they become
+/// envelopes; it changes no response.
+/// </summary>
+internal sealed class TokenFailureMetricsFilter(TokenMetrics metrics) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var endpoint = context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? "unknown";
+        try
+        {
+            var result = await next(context);
+            var error = result switch
+            {
+                EnvelopeError direct => direct,
+                INestedHttpResult { Result: EnvelopeError nested } => nested,
+                _ => null,
+            };
+            if (error is not null)
+            {
+                metrics.Failed(endpoint, error.Error.Code);
+            }
+
+            return result;
+        }
+        catch (ApiErrorException exception)
+        {
+            metrics.Failed(endpoint, exception.Error.Code);
+            throw;
+        }
+        catch (Exception exception) when (StorageFailure.IsOutage(exception))
+        {
+            metrics.Failed(endpoint, ApiErrors.ServiceUnavailable.Code);
+            throw;
+        }
+    }
+}
