@@ -14,7 +14,11 @@ public static class MetricsEndpoints
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(TokenMetrics.MeterName)
             .AddAspNetCoreInstrumentation()
-            .AddPrometheusExporter());
+            .AddPrometheusExporter(prometheus =>
+            {
+                // Every scrape reads the current values; the exporter's default is a 300 ms cache.
+                prometheus.ScrapeResponseCacheDurationMilliseconds = 0;
+            }));
         return services;
     }
 

@@ -36,7 +36,8 @@ public class CloudsignFactory : WebApplicationFactory<Program>
 
     /// <param name="provider">The database to run on.</param>
     /// <param name="connectionString">An existing PostgreSQL database to share; a new one when <c>null</c>.</param>
-    public CloudsignFactory(TestProvider provider, string? connectionString = null)
+    /// <remarks>Internal, because xunit builds class fixtures only from a single public constructor.</remarks>
+    internal CloudsignFactory(TestProvider provider, string? connectionString = null)
     {
         Provider = provider;
         Time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));

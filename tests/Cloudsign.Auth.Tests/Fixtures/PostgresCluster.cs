@@ -19,7 +19,24 @@ public sealed class PostgresCluster : IAsyncLifetime
     private static PostgresCluster? _shared;
 
     private readonly string _folder = Directory.CreateTempSubdirectory("cloudsign-pg-").FullName;
+    private readonly bool _isShared;
     private string _binFolder = "";
+
+    /// <summary>Creates the run's shared cluster; xunit makes it once for the <see cref="PostgresTestGroup"/>.</summary>
+    public PostgresCluster()
+        : this(isShared: true)
+    {
+    }
+
+    private PostgresCluster(bool isShared) => _isShared = isShared;
+
+    /// <summary>Starts a cluster of its own, for a test that stops and restarts the server.</summary>
+    public static async Task<PostgresCluster> StartStandaloneAsync()
+    {
+        var cluster = new PostgresCluster(isShared: false);
+        await cluster.InitializeAsync();
+        return cluster;
+    }
 
     /// <summary>The cluster of the <see cref="PostgresTestGroup"/>, once it has started.</summary>
     public static PostgresCluster Shared => _shared
@@ -52,7 +69,10 @@ public sealed class PostgresCluster : IAsyncLifetime
         }
 
         await StartAsync();
-        _shared ??= this;
+        if (_isShared)
+        {
+            _shared = this;
+        }
     }
 
     /// <summary>Starts the server and waits until it accepts connections.</summary>
