@@ -5,8 +5,8 @@ namespace Cloudsign.Auth.Tokens;
 
 /// <summary>
 /// Counts the failures of a token endpoint by <see cref="ApiError.Code"/>. It runs inside the
-/// exception boundary, so it sees the errors the endpoint returns or raises before they become
-/// envelopes; it changes no response.
+/// exception boundary, so it receives the errors that the endpoint returns or raises before they
+/// become envelopes. It changes no response.
 /// </summary>
 internal sealed class TokenFailureMetricsFilter(TokenMetrics metrics) : IEndpointFilter
 {

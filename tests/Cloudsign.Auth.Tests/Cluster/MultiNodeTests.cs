@@ -67,9 +67,9 @@ public sealed class MultiNodeTests(ThreeNodes cluster) : IClassFixture<ThreeNode
     }
 
     [Fact]
-    public async Task CreateKey_20ConcurrentOverHostsAtLimit_ExactlyOneSucceeds()
+    public async Task CreateKey_ConcurrentOverHosts_OneSucceeds()
     {
-        // The default limit is 10 active keys: the account holds 9, so one creation fits.
+        // The default limit is 10 active keys: the account has 9, so one creation fits.
         var first = await cluster.Admin.CreateKeyAsync();
         for (var i = 1; i < 9; i++)
         {
@@ -101,7 +101,7 @@ public sealed class MultiNodeTests(ThreeNodes cluster) : IClassFixture<ThreeNode
     }
 
     [Fact]
-    public async Task RevokeKey_ThroughOneProcess_FailsOnEveryNodeAtOnce()
+    public async Task RevokeKey_ViaCli_FailsOnEveryNode()
     {
         var key = await cluster.Admin.CreateKeyAsync();
         var pair = await CloudsignFactory.IssueAsync(cluster.A.Client, key);

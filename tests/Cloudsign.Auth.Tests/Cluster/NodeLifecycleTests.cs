@@ -9,7 +9,7 @@ namespace Cloudsign.Auth.Tests.Cluster;
 public sealed class NodeLifecycleTests
 {
     [Fact]
-    public async Task Start_TwoNodesOnEmptyDatabase_BothReadyWithOneKey()
+    public async Task Start_TwoNodesAtOnce_BothReady()
     {
         var connectionString = PostgresCluster.Shared.CreateDatabase();
         await using var first = ServerNode.Launch(connectionString);

@@ -55,6 +55,12 @@ public sealed class ThreeNodes : IAsyncLifetime
         // A different Application Name makes Npgsql keep a separate pool for each host.
         SecondAdmin = new CloudsignFactory(TestProvider.PostgreSql, ConnectionString + ";Application Name=host-b");
         ThirdAdmin = new CloudsignFactory(TestProvider.PostgreSql, ConnectionString + ";Application Name=host-c");
+
+        // A factory starts its host on first use, which is not safe from several threads at once.
+        foreach (var host in new[] { Admin, SecondAdmin, ThirdAdmin })
+        {
+            _ = host.Services;
+        }
     }
 
     public async Task DisposeAsync()

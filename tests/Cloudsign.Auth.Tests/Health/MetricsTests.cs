@@ -7,8 +7,8 @@ using Cloudsign.Auth.Tests.Tokens;
 namespace Cloudsign.Auth.Tests.Health;
 
 /// <summary>
-/// Meters are process-wide, so every test host in this process feeds the same counters; these tests
-/// run alone, after the parallel ones, so the counters move only by what they do.
+/// Meters are process-wide, so every test host in this process adds to the same counters. These
+/// tests run alone, after the parallel ones, so the counters move only by what they do.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class MetricsTestGroup
