@@ -5,8 +5,8 @@ namespace Cloudsign.Auth.Storage;
 
 /// <summary>
 /// The PostgreSQL flavor of <see cref="AuthDbContext"/>, with its own migrations. Instants are
-/// <c>timestamp with time zone</c> columns, which Npgsql writes only from UTC values; the service
-/// reads every instant from <see cref="TimeProvider.GetUtcNow"/>, so they are all UTC.
+/// <c>timestamp with time zone</c> columns. Npgsql writes those only from UTC values, and every
+/// instant the service stores comes from a UTC clock.
 /// </summary>
 public sealed class PostgresAuthDbContext(DbContextOptions<PostgresAuthDbContext> options) : AuthDbContext(options);
 

@@ -24,19 +24,19 @@ internal sealed class TokenFailureMetricsFilter(TokenMetrics metrics) : IEndpoin
             };
             if (error is not null)
             {
-                metrics.Failed(endpoint, error.Error.Code);
+                metrics.RecordFailure(endpoint, error.Error.Code);
             }
 
             return result;
         }
         catch (ApiErrorException exception)
         {
-            metrics.Failed(endpoint, exception.Error.Code);
+            metrics.RecordFailure(endpoint, exception.Error.Code);
             throw;
         }
         catch (Exception exception) when (StorageFailure.IsOutage(exception))
         {
-            metrics.Failed(endpoint, ApiErrors.ServiceUnavailable.Code);
+            metrics.RecordFailure(endpoint, ApiErrors.ServiceUnavailable.Code);
             throw;
         }
     }

@@ -28,13 +28,13 @@ public sealed class TokenMetrics
             "cloudsign.auth.token_requests.failed", "{request}", "Token, refresh and revoke requests that failed, by endpoint and error code.");
     }
 
-    public void Issued() => _issued.Add(1);
+    public void RecordIssued() => _issued.Add(1);
 
-    public void Refreshed() => _refreshed.Add(1);
+    public void RecordRefreshed() => _refreshed.Add(1);
 
-    public void ReuseDetected() => _reuseDetected.Add(1);
+    public void RecordReuse() => _reuseDetected.Add(1);
 
-    /// <summary>Counts a failed request; <paramref name="reason"/> is an <see cref="Http.ApiError.Code"/>.</summary>
-    public void Failed(string endpoint, string reason) =>
+    /// <summary>Counts a failed request. The <paramref name="reason"/> is an <see cref="Http.ApiError.Code"/>.</summary>
+    public void RecordFailure(string endpoint, string reason) =>
         _failed.Add(1, new KeyValuePair<string, object?>("endpoint", endpoint), new KeyValuePair<string, object?>("reason", reason));
 }

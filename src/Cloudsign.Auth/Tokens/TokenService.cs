@@ -35,7 +35,7 @@ public sealed partial class TokenService(
         var family = new TokenFamily(Guid.NewGuid(), now + options.Value.FamilyLifetime);
         var tokens = issuer.Issue(subject, family, withCsrf: key.Delivery == RefreshTokenDelivery.Cookie);
         usage.Record(key.KeyId, now);
-        metrics.Issued();
+        metrics.RecordIssued();
 
         LogIssued(logger, key.KeyId, tokens.AccessTokenId, family.Id);
         return new TokenGrant(tokens, subject, key.Delivery, key.AllowedOrigins);
@@ -82,7 +82,7 @@ public sealed partial class TokenService(
         {
             await families.RevokeFamilyAsync(token, "reuse", now, cancellationToken);
             LogReuseDetected(logger, token.Id, token.Subject.KeyId, token.FamilyId);
-            metrics.ReuseDetected();
+            metrics.RecordReuse();
             throw new ApiErrorException(ApiErrors.RefreshTokenReused);
         }
 
@@ -90,7 +90,7 @@ public sealed partial class TokenService(
         var family = new TokenFamily(token.FamilyId, token.FamilyExpiresAt!.Value);
         var tokens = issuer.Issue(token.Subject, family, withCsrf: delivery == RefreshTokenDelivery.Cookie);
         LogRefreshed(logger, token.Subject.KeyId, token.Id, tokens.RefreshTokenId, token.FamilyId);
-        metrics.Refreshed();
+        metrics.RecordRefreshed();
         return new TokenGrant(tokens, token.Subject, delivery, []);
     }
 
