@@ -40,6 +40,7 @@ builder.Services
     .AddOAuth()
     .AddAudit()
     .AddHealth()
+    .AddCloudsignMetrics()
     .AddDashboard()
     .AddApiReference();
 
@@ -53,6 +54,7 @@ app.MapSigningEndpoints();
 app.MapOAuthEndpoints();
 app.MapDiscoveryEndpoints();
 app.MapHealthEndpoints();
+app.MapMetricsEndpoint();
 app.MapApiReference();
 app.MapDashboard();
 

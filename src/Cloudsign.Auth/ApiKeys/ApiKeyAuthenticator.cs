@@ -33,14 +33,14 @@ public sealed partial class ApiKeyAuthenticator(
         RefreshTokenDelivery Delivery,
         List<string> AllowedOrigins);
 
-    private static readonly Func<AuthDbContext, byte[], CancellationToken, Task<KeyRow?>> FindByHash =
+    private static readonly CompiledQueryPerModel<Func<AuthDbContext, byte[], CancellationToken, Task<KeyRow?>>> FindByHash = new(() =>
         EF.CompileAsyncQuery((AuthDbContext context, byte[] hash, CancellationToken _) =>
             context.ApiKeys
                 .Where(k => k.SecretHash == hash)
                 .Join(context.Users, k => k.AccountId, a => a.Id, (k, a) => new KeyRow(
                     k.Id, k.AccountId, a.NormalizedEmail, k.SecretHash, k.Environment,
                     k.ExpiresAt, k.RevokedAt, k.Delivery, k.AllowedOrigins))
-                .FirstOrDefault());
+                .FirstOrDefault()));
 
     private static readonly Func<AuthDbContext, Guid, CancellationToken, Task<KeyRow?>> FindById =
         EF.CompileAsyncQuery((AuthDbContext context, Guid keyId, CancellationToken _) =>
@@ -60,7 +60,7 @@ public sealed partial class ApiKeyAuthenticator(
         string environment, string email, string secret, CancellationToken cancellationToken)
     {
         var hash = ApiKeySecret.Hash(secret);
-        var row = await FindByHash(db, hash, cancellationToken);
+        var row = await FindByHash.For(db)(db, hash, cancellationToken);
 
         // The lookup matched the hash already; the fixed-time check keeps that true whatever the
         // database's collation or comparison does.

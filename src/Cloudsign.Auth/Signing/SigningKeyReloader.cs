@@ -21,10 +21,11 @@ public sealed partial class SigningKeyReloader(
         var store = scope.ServiceProvider.GetRequiredService<SigningKeyStore>();
         await store.EnsureActiveKeyAsync(cancellationToken);
 
+        // The cheap read skips the lock on every reload but the rare one where a rotation is due.
         var latest = await store.LatestCreationAsync(cancellationToken);
         if (latest is { } createdAt && createdAt + options.Value.RotationInterval <= time.GetUtcNow())
         {
-            await store.RotateAsync(immediately: false, cancellationToken);
+            await store.RotateIfDueAsync(cancellationToken);
         }
 
         ring.Replace(await store.LoadAsync(cancellationToken));

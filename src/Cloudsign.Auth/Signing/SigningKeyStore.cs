@@ -5,6 +5,7 @@ using Cloudsign.Auth.Storage;
 using Cloudsign.Auth.Tokens;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
@@ -24,6 +25,9 @@ public sealed partial class SigningKeyStore(
     ILogger<SigningKeyStore> logger)
 {
     private const string ProtectorPurpose = "Cloudsign.Auth.Signing.PrivateKey.v1";
+
+    // An arbitrary constant that names the signing-key lock among PostgreSQL advisory locks.
+    private const long SigningKeyLockId = 0x436C6F75_64534B31;
 
     private readonly IDataProtector _protector = dataProtection.CreateProtector(ProtectorPurpose);
 
@@ -47,7 +51,7 @@ public sealed partial class SigningKeyStore(
         // The key is made before the transaction: protecting it may write the Data Protection key
         // ring, which needs the database lock that the transaction would hold.
         var key = CreateKey(now, now);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await BeginExclusiveAsync(cancellationToken);
         if (await HasSignerAsync(now, cancellationToken))
         {
             return;
@@ -81,16 +85,66 @@ public sealed partial class SigningKeyStore(
         var activeFrom = immediately ? now : now + signingOptions.Value.PublishAhead;
 
         var key = CreateKey(now, activeFrom);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await BeginExclusiveAsync(cancellationToken);
+        await ReplaceAsync(key, activeFrom, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+
+        LogKeyRotated(logger, key.Id, key.ActiveFrom);
+        return key;
+    }
+
+    /// <summary>
+    /// Rotates when the newest key is at least <c>Signing:RotationInterval</c> old. The age is checked
+    /// again under the signing-key lock, so when several nodes find the rotation due at once exactly
+    /// one rotates and the others see its new key. Returns the new key, or <c>null</c> when none was due.
+    /// </summary>
+    public async Task<SigningKey?> RotateIfDueAsync(CancellationToken cancellationToken)
+    {
+        if (IsHmac)
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow();
+        var activeFrom = now + signingOptions.Value.PublishAhead;
+        var key = CreateKey(now, activeFrom);
+        await using var transaction = await BeginExclusiveAsync(cancellationToken);
+        if (await LatestCreationAsync(cancellationToken) is not { } latest || latest + signingOptions.Value.RotationInterval > now)
+        {
+            return null;
+        }
+
+        await ReplaceAsync(key, activeFrom, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+
+        LogKeyRotated(logger, key.Id, key.ActiveFrom);
+        return key;
+    }
+
+    // Retires every key that would sign at activeFrom and adds the one that replaces them.
+    private async Task ReplaceAsync(SigningKey key, DateTimeOffset activeFrom, CancellationToken cancellationToken)
+    {
         await db.SigningKeys
             .Where(k => k.RetiredAt == null && k.ActiveFrom < activeFrom)
             .ExecuteUpdateAsync(s => s.SetProperty(k => k.RetiredAt, activeFrom), cancellationToken);
         db.SigningKeys.Add(key);
         await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+    }
 
-        LogKeyRotated(logger, key.Id, key.ActiveFrom);
-        return key;
+    /// <summary>
+    /// Begins a transaction that holds the signing-key lock until it ends, so that key creation and
+    /// rotation run one at a time across every node. On PostgreSQL that is a transaction-level
+    /// advisory lock; a SQLite transaction takes the database's write lock when it begins.
+    /// </summary>
+    private async Task<IDbContextTransaction> BeginExclusiveAsync(CancellationToken cancellationToken)
+    {
+        var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (db.Database.IsNpgsql())
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({SigningKeyLockId})", cancellationToken);
+        }
+
+        return transaction;
     }
 
     /// <summary>Returns when the newest key was created, or <c>null</c> when there is none.</summary>

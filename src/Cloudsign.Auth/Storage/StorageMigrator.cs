@@ -4,8 +4,9 @@ using Microsoft.Extensions.Options;
 namespace Cloudsign.Auth.Storage;
 
 /// <summary>
-/// Brings the database to the latest migration. EF Core takes a database-wide lock while it
-/// migrates, so nodes that start at once wait for each other instead of racing.
+/// Brings the database to the latest migration. EF Core (9 and later) takes a database-wide lock
+/// while it migrates (on PostgreSQL a lock on the migrations history table), so nodes that start at
+/// once wait for each other and then find nothing left to apply.
 /// </summary>
 public sealed partial class StorageMigrator(
     IServiceScopeFactory scopeFactory,
@@ -19,20 +20,27 @@ public sealed partial class StorageMigrator(
 
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
-        StorageServiceCollectionExtensions.EnsureSqliteFolder(options.Value.ConnectionString);
+        var storage = options.Value;
+        if (!storage.IsPostgreSql)
+        {
+            StorageServiceCollectionExtensions.EnsureSqliteFolder(storage.ConnectionString);
+        }
 
         await using var scope = scopeFactory.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
         if (pending.Count > 0)
         {
-            LogMigrating(logger, pending.Count, options.Value.Provider);
+            LogMigrating(logger, pending.Count, storage.Provider);
             await db.Database.MigrateAsync(cancellationToken);
         }
 
-        // Write-ahead logging lets readers proceed while a writer commits; the mode is stored
-        // in the database file, so setting it once per start is enough.
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        if (!storage.IsPostgreSql)
+        {
+            // Write-ahead logging lets readers proceed while a writer commits; the mode is stored
+            // in the database file, so setting it once per start is enough.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
     }
 
     [LoggerMessage(EventId = 1101, EventName = "Migrating", Level = LogLevel.Information,

@@ -9,21 +9,25 @@ public sealed class StorageOptions
 
     public const string Sqlite = "sqlite";
 
-    /// <summary>The database provider: <c>sqlite</c> (default). </summary>
+    public const string PostgreSql = "postgresql";
+
+    /// <summary>The database provider: <c>sqlite</c> (default) or <c>postgresql</c>.</summary>
     public string Provider { get; set; } = Sqlite;
 
     /// <summary>The provider's connection string. Default for SQLite: a file under <c>./data/</c>.</summary>
     public string ConnectionString { get; set; } = "Data Source=data/cloudsign-auth.db";
+
+    public bool IsPostgreSql => string.Equals(Provider, PostgreSql, StringComparison.OrdinalIgnoreCase);
 }
 
 internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
 {
     public ValidateOptionsResult Validate(string? name, StorageOptions options)
     {
-        if (!string.Equals(options.Provider, StorageOptions.Sqlite, StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(options.Provider, StorageOptions.Sqlite, StringComparison.OrdinalIgnoreCase) && !options.IsPostgreSql)
         {
             return ValidateOptionsResult.Fail(
-                $"Storage:Provider is '{options.Provider}'; supported providers: {StorageOptions.Sqlite}.");
+                $"Storage:Provider is '{options.Provider}'; supported providers: {StorageOptions.Sqlite}, {StorageOptions.PostgreSql}.");
         }
 
         if (string.IsNullOrWhiteSpace(options.ConnectionString))

@@ -20,7 +20,15 @@ public static class StorageServiceCollectionExtensions
             var storage = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
             options.UseSqlite(storage.ConnectionString);
         });
-        services.AddScoped<AuthDbContext>(provider => provider.GetRequiredService<SqliteAuthDbContext>());
+        services.AddDbContextPool<PostgresAuthDbContext>((provider, options) =>
+        {
+            var storage = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
+            options.UseNpgsql(storage.ConnectionString);
+        });
+        services.AddScoped<AuthDbContext>(provider =>
+            provider.GetRequiredService<IOptions<StorageOptions>>().Value.IsPostgreSql
+                ? provider.GetRequiredService<PostgresAuthDbContext>()
+                : provider.GetRequiredService<SqliteAuthDbContext>());
         services.AddSingleton<StorageMigrator>();
         services.AddHostedService(provider => provider.GetRequiredService<StorageMigrator>());
         return services;

@@ -14,7 +14,8 @@ public static class TokenEndpoints
         var auth = endpoints.MapGroup("/api/v1/auth")
             .WithTags("Tokens")
             .AddEndpointFilter<BrowserCorsFilter>()
-            .WithCloudsignDefaults(RateLimits.PerClientAddress);
+            .WithCloudsignDefaults(RateLimits.PerClientAddress)
+            .AddEndpointFilter<TokenFailureMetricsFilter>();
 
         // CORS preflights of browser clients in cookie mode.
         auth.MapMethods("/{operation:regex(^(api-access-token|refresh|revoke)$)}", [HttpMethods.Options], BrowserCors.PreflightAsync)

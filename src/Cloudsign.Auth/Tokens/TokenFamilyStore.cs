@@ -19,18 +19,18 @@ public sealed record SessionState(
 /// </summary>
 public sealed class TokenFamilyStore(AuthDbContext db)
 {
-    private static readonly Func<AuthDbContext, Guid, Guid, CancellationToken, Task<SessionState?>> ReadState =
+    private static readonly CompiledQueryPerModel<Func<AuthDbContext, Guid, Guid, CancellationToken, Task<SessionState?>>> ReadState = new(() =>
         EF.CompileAsyncQuery((AuthDbContext context, Guid keyId, Guid familyId, CancellationToken _) =>
             context.ApiKeys
                 .Where(k => k.Id == keyId)
                 .Join(context.Users, k => k.AccountId, a => a.Id, (k, a) => new SessionState(
                     k.AccountId, a.NormalizedEmail, k.ExpiresAt, k.RevokedAt,
                     context.TokenFamilyRevocations.Any(f => f.FamilyId == familyId), k.Environment))
-                .FirstOrDefault());
+                .FirstOrDefault()));
 
     /// <summary>Reads the key's state and whether the family is revoked; <c>null</c> when the key does not exist.</summary>
     public Task<SessionState?> GetStateAsync(Guid keyId, Guid familyId, CancellationToken cancellationToken) =>
-        ReadState(db, keyId, familyId, cancellationToken);
+        ReadState.For(db)(db, keyId, familyId, cancellationToken);
 
     /// <summary>
     /// Records the spend of refresh token <paramref name="jti"/>. Returns <c>null</c> when this call

@@ -21,6 +21,7 @@ public sealed partial class TokenService(
     TokenFamilyStore families,
     AccountRateLimiter accountLimiter,
     AuditTrail audit,
+    TokenMetrics metrics,
     TimeProvider time,
     IOptions<TokenOptions> options,
     ILogger<TokenService> logger)
@@ -36,6 +37,7 @@ public sealed partial class TokenService(
         var family = new TokenFamily(Guid.NewGuid(), now + options.Value.FamilyLifetime);
         var tokens = issuer.Issue(subject, family, withCsrf: key.Delivery == RefreshTokenDelivery.Cookie);
         usage.Record(key.KeyId, now);
+        metrics.RecordIssued();
 
         LogIssued(logger, key.KeyId, tokens.AccessTokenId, family.Id);
         await audit.RecordAsync(AuditEventTypes.TokenIssued, AuditEventTypes.Success, key.AccountId, key.KeyId, tokens.AccessTokenId, family.Id);
@@ -104,6 +106,7 @@ public sealed partial class TokenService(
             await audit.RecordAsync(
                 AuditEventTypes.RefreshReuseDetected, ApiErrors.RefreshTokenReused.Code,
                 token.Subject.AccountId, token.Subject.KeyId, token.Id, token.FamilyId);
+            metrics.RecordReuse();
             throw new ApiErrorException(ApiErrors.RefreshTokenReused);
         }
 
@@ -113,6 +116,7 @@ public sealed partial class TokenService(
         LogRefreshed(logger, token.Subject.KeyId, token.Id, tokens.RefreshTokenId, token.FamilyId);
         await audit.RecordAsync(
             AuditEventTypes.TokenRefreshed, AuditEventTypes.Success, token.Subject.AccountId, token.Subject.KeyId, token.Id, token.FamilyId);
+        metrics.RecordRefreshed();
         return new TokenGrant(tokens, token.Subject, delivery, []);
     }
 

@@ -16,6 +16,7 @@ public static class TokensServiceCollectionExtensions
         services.AddSingleton<TokenStateSweeper>();
         services.AddHostedService(provider => provider.GetRequiredService<TokenStateSweeper>());
         services.AddScoped<BrowserOrigins>();
+        services.AddSingleton<TokenMetrics>();
         return services;
     }
 }

@@ -6,7 +6,8 @@ using Cloudsign.Auth.Tests.Fixtures;
 
 namespace Cloudsign.Auth.Tests.ApiKeys;
 
-public sealed partial class ApiKeyLimitTests(CloudsignFactory factory) : IClassFixture<CloudsignFactory>
+/// <summary>Runs once per database provider, through the subclasses at the end of the file.</summary>
+public abstract partial class ApiKeyLimitTests(CloudsignFactory factory)
 {
     private async Task<long> NewAccountAsync()
     {
@@ -65,7 +66,7 @@ public sealed partial class ApiKeyLimitTests(CloudsignFactory factory) : IClassF
     [Fact]
     public async Task CreateKey_AfterExpiry_CountsOnlyActive()
     {
-        await using var clockFactory = new CloudsignFactory();
+        await using var clockFactory = factory.CreateSibling();
         _ = clockFactory.CreateClient();
         await using var scope = clockFactory.Services.CreateAsyncScope();
         var accounts = scope.ServiceProvider.GetRequiredService<AccountService>();
@@ -140,10 +141,31 @@ public sealed partial class ApiKeyLimitTests(CloudsignFactory factory) : IClassF
 
         Assert.Equal(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(created.Secret)), created.Key.SecretHash);
         Assert.Equal(created.Secret[^4..], created.Key.SecretLast4);
-        var bytes = await File.ReadAllBytesAsync(factory.DatabasePath);
-        Assert.DoesNotContain(created.Secret, System.Text.Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
+        Assert.DoesNotContain(created.Secret, await StoredKeyTextAsync(created.Key.Id), StringComparison.Ordinal);
+    }
+
+    // Everything the database holds about the key: the SQLite file's bytes, or the PostgreSQL row as JSON.
+    private async Task<string> StoredKeyTextAsync(Guid keyId)
+    {
+        if (factory.Provider == TestProvider.Sqlite)
+        {
+            return System.Text.Encoding.UTF8.GetString(await File.ReadAllBytesAsync(factory.DatabasePath));
+        }
+
+        await using var connection = new Npgsql.NpgsqlConnection(factory.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT row_to_json(k)::text FROM api_keys k WHERE \"Id\" = @id", connection);
+        command.Parameters.AddWithValue("id", keyId);
+        var row = (string?)await command.ExecuteScalarAsync();
+        Assert.NotNull(row);
+        return row;
     }
 
     [GeneratedRegex("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")]
     private static partial Regex UuidV4();
 }
+
+public sealed class SqliteApiKeyLimitTests(CloudsignFactory factory) : ApiKeyLimitTests(factory), IClassFixture<CloudsignFactory>;
+
+[Collection(PostgresTestGroup.Name)]
+public sealed class PostgresApiKeyLimitTests(PostgresCloudsignFactory factory) : ApiKeyLimitTests(factory), IClassFixture<PostgresCloudsignFactory>;

@@ -12,10 +12,18 @@ namespace Cloudsign.Auth.Tests.Fixtures;
 /// <summary>An account and one of its keys, with the key's secret.</summary>
 public sealed record TestKey(long AccountId, string Email, Guid KeyId, string Secret, string Environment);
 
+/// <summary>The database a test host runs on.</summary>
+public enum TestProvider
+{
+    Sqlite,
+    PostgreSql,
+}
+
 /// <summary>
-/// The service on a fresh SQLite file in a temporary folder, with a fake clock that starts at the
-/// real current second (so outside validators agree on what is expired) and every log line
-/// captured by the <see cref="SecretLedger"/>. Rate limits are off unless a test turns them on.
+/// The service on a fresh database (a SQLite file in a temporary folder, or a new database in the
+/// shared <see cref="PostgresCluster"/>), with a fake clock that starts at the real current second
+/// (so outside validators agree on what is expired) and every log line captured by the
+/// <see cref="SecretLedger"/>. Rate limits are off unless a test turns them on.
 /// </summary>
 public class CloudsignFactory : WebApplicationFactory<Program>
 {
@@ -23,21 +31,48 @@ public class CloudsignFactory : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings = new(StringComparer.OrdinalIgnoreCase);
 
     public CloudsignFactory()
-        : this(DateTimeOffset.UtcNow)
+        : this(TestProvider.Sqlite)
     {
     }
 
     /// <summary>Starts the fake clock at <paramref name="clockStart"/>, such as in the past to mint tokens that are already expired.</summary>
     protected CloudsignFactory(DateTimeOffset clockStart)
+        : this(TestProvider.Sqlite, connectionString: null, clockStart)
     {
-        Time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(clockStart.ToUnixTimeSeconds()));
-        _settings["Storage:ConnectionString"] = $"Data Source={Path.Combine(_folder, "auth.db")}";
+    }
+
+    /// <param name="provider">The database to run on.</param>
+    /// <param name="connectionString">An existing PostgreSQL database to share; a new one when <c>null</c>.</param>
+    /// <param name="clockStart">Where the fake clock starts; the current second when <c>null</c>.</param>
+    /// <remarks>Internal, because xunit builds class fixtures only from a single public constructor.</remarks>
+    internal CloudsignFactory(TestProvider provider, string? connectionString = null, DateTimeOffset? clockStart = null)
+    {
+        Provider = provider;
+        Time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds((clockStart ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds()));
+        if (provider == TestProvider.PostgreSql)
+        {
+            ConnectionString = connectionString ?? PostgresCluster.Shared.CreateDatabase();
+            _settings["Storage:Provider"] = "postgresql";
+        }
+        else
+        {
+            ConnectionString = $"Data Source={Path.Combine(_folder, "auth.db")}";
+        }
+
+        _settings["Storage:ConnectionString"] = ConnectionString;
         _settings["RateLimiting:Enabled"] = "false";
     }
+
+    public TestProvider Provider { get; }
+
+    public string ConnectionString { get; }
 
     public FakeTimeProvider Time { get; }
 
     public string DatabasePath => Path.Combine(_folder, "auth.db");
+
+    /// <summary>Creates another host on a fresh database of the same provider.</summary>
+    public CloudsignFactory CreateSibling() => new(Provider);
 
     /// <summary>Overrides a setting; call before the first client is created.</summary>
     public CloudsignFactory With(string key, string? value)
@@ -154,7 +189,11 @@ public class CloudsignFactory : WebApplicationFactory<Program>
                 throw new InvalidOperationException($"{leaks} secrets (API key values or tokens) appeared in the server's log output.");
             }
 
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            if (Provider == TestProvider.Sqlite)
+            {
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            }
+
             try
             {
                 Directory.Delete(_folder, recursive: true);
@@ -206,6 +245,9 @@ public sealed class TestPeerStartupFilter : IStartupFilter
         next(app);
     };
 }
+
+/// <summary>The service on a new database of the run's shared PostgreSQL cluster.</summary>
+public sealed class PostgresCloudsignFactory() : CloudsignFactory(TestProvider.PostgreSql);
 
 /// <summary>The tokens of a 200 token response.</summary>
 public sealed record TokenPair(string AccessToken, string? RefreshToken, string ExpiresIn, string? CsrfToken)

@@ -7,7 +7,8 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Cloudsign.Auth.Tests.Resources;
 
-public sealed class MeTests(CloudsignFactory factory) : IClassFixture<CloudsignFactory>
+/// <summary>Runs once per database provider, through the subclasses at the end of the file.</summary>
+public abstract class MeTests(CloudsignFactory factory)
 {
     private readonly HttpClient _client = factory.CreateClient();
 
@@ -132,7 +133,7 @@ public sealed class MeTests(CloudsignFactory factory) : IClassFixture<CloudsignF
     [Fact]
     public async Task Me_ExpiredToken_RejectedAtExpPlusSkew()
     {
-        await using var clockFactory = new CloudsignFactory();
+        await using var clockFactory = factory.CreateSibling();
         using var client = clockFactory.CreateClient();
         var key = await clockFactory.CreateKeyAsync();
         var pair = await CloudsignFactory.IssueAsync(client, key);
@@ -236,3 +237,8 @@ public sealed class MeTests(CloudsignFactory factory) : IClassFixture<CloudsignF
         await AssertInvalidTokenAsync(response, "the token's signature is invalid");
     }
 }
+
+public sealed class SqliteMeTests(CloudsignFactory factory) : MeTests(factory), IClassFixture<CloudsignFactory>;
+
+[Collection(PostgresTestGroup.Name)]
+public sealed class PostgresMeTests(PostgresCloudsignFactory factory) : MeTests(factory), IClassFixture<PostgresCloudsignFactory>;

@@ -5,7 +5,8 @@ using Cloudsign.Auth.Tests.Fixtures;
 
 namespace Cloudsign.Auth.Tests.Tokens;
 
-public sealed class AccessTokenRequestTests(CloudsignFactory factory) : IClassFixture<CloudsignFactory>
+/// <summary>Runs once per database provider, through the subclasses at the end of the file.</summary>
+public abstract class AccessTokenRequestTests(CloudsignFactory factory)
 {
     private readonly HttpClient _client = factory.CreateClient();
 
@@ -87,7 +88,7 @@ public sealed class AccessTokenRequestTests(CloudsignFactory factory) : IClassFi
     [Fact]
     public async Task TokenRequest_KeyAtExactExpiry_SaysExpired()
     {
-        await using var clockFactory = new CloudsignFactory();
+        await using var clockFactory = factory.CreateSibling();
         using var client = clockFactory.CreateClient();
         var key = await clockFactory.CreateKeyAsync(lifetime: TimeSpan.FromDays(1));
 
@@ -223,3 +224,8 @@ public sealed class AccessTokenRequestTests(CloudsignFactory factory) : IClassFi
         }
     }
 }
+
+public sealed class SqliteAccessTokenRequestTests(CloudsignFactory factory) : AccessTokenRequestTests(factory), IClassFixture<CloudsignFactory>;
+
+[Collection(PostgresTestGroup.Name)]
+public sealed class PostgresAccessTokenRequestTests(PostgresCloudsignFactory factory) : AccessTokenRequestTests(factory), IClassFixture<PostgresCloudsignFactory>;

@@ -5,7 +5,8 @@ using Cloudsign.Auth.Tests.Fixtures;
 
 namespace Cloudsign.Auth.Tests.Tokens;
 
-public sealed class RefreshTests(CloudsignFactory factory) : IClassFixture<CloudsignFactory>
+/// <summary>Runs once per database provider, through the subclasses at the end of the file.</summary>
+public abstract class RefreshTests(CloudsignFactory factory)
 {
     private readonly HttpClient _client = factory.CreateClient();
 
@@ -178,7 +179,7 @@ public sealed class RefreshTests(CloudsignFactory factory) : IClassFixture<Cloud
     [Fact]
     public async Task Refresh_Family_NeverOutlivesAbsoluteLifetime()
     {
-        await using var clockFactory = new CloudsignFactory()
+        await using var clockFactory = factory.CreateSibling()
             .With("Tokens:RefreshTokenLifetime", "2.00:00:00")
             .With("Tokens:FamilyLifetime", "5.00:00:00");
         using var client = clockFactory.CreateClient();
@@ -207,7 +208,7 @@ public sealed class RefreshTests(CloudsignFactory factory) : IClassFixture<Cloud
     [Fact]
     public async Task Refresh_AccessTokenNearFamilyEnd_ExpiresWithFamily()
     {
-        await using var clockFactory = new CloudsignFactory()
+        await using var clockFactory = factory.CreateSibling()
             .With("Tokens:RefreshTokenLifetime", "1.00:00:00")
             .With("Tokens:FamilyLifetime", "1.00:00:00");
         using var client = clockFactory.CreateClient();
@@ -228,7 +229,7 @@ public sealed class RefreshTests(CloudsignFactory factory) : IClassFixture<Cloud
     [Fact]
     public async Task Refresh_WithinReuseGrace_IsAccepted()
     {
-        await using var graceFactory = new CloudsignFactory().With("Tokens:RefreshReuseGrace", "00:00:10");
+        await using var graceFactory = factory.CreateSibling().With("Tokens:RefreshReuseGrace", "00:00:10");
         using var client = graceFactory.CreateClient();
         var key = await graceFactory.CreateKeyAsync();
         var pair = await CloudsignFactory.IssueAsync(client, key);
@@ -246,3 +247,8 @@ public sealed class RefreshTests(CloudsignFactory factory) : IClassFixture<Cloud
         Assert.StartsWith("invalid refresh token", await EnvelopeAssert.FailureAsync(pastGrace, HttpStatusCode.Unauthorized), StringComparison.Ordinal);
     }
 }
+
+public sealed class SqliteRefreshTests(CloudsignFactory factory) : RefreshTests(factory), IClassFixture<CloudsignFactory>;
+
+[Collection(PostgresTestGroup.Name)]
+public sealed class PostgresRefreshTests(PostgresCloudsignFactory factory) : RefreshTests(factory), IClassFixture<PostgresCloudsignFactory>;
