@@ -8,7 +8,7 @@ namespace Cloudsign.Auth.Cli;
 
 /// <summary>
 /// The operator commands of <c>cloudsign-auth</c>. They act through the same services as the HTTP
-/// API, so a rule holds the same way from both.
+/// API, so a rule applies the same way to both.
 /// </summary>
 internal static class OperatorCommands
 {

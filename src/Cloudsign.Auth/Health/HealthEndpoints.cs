@@ -17,7 +17,7 @@ public static class HealthEndpoints
 
     /// <summary>
     /// Maps <c>/health/live</c> (the process serves requests) and <c>/health/ready</c> (the database
-    /// answers too); a load balancer sends traffic only to ready nodes.
+    /// responds too); a load balancer sends traffic only to ready nodes.
     /// </summary>
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder endpoints)
     {

@@ -5,9 +5,9 @@ using Microsoft.Extensions.Options;
 namespace Cloudsign.Auth.Http;
 
 /// <summary>
-/// The rate limits of SPEC §6: a fixed window per client address, applied by the ASP.NET Core
-/// rate limiter before the endpoint runs, and a fixed window per account, which an endpoint
-/// checks once it knows the account.
+/// The abuse limits of the token, refresh and sign-in endpoints: a fixed window per client
+/// address, applied by the ASP.NET Core rate limiter before the endpoint runs, and a fixed window
+/// per account, which an endpoint checks once it has found the account.
 /// </summary>
 public static class RateLimits
 {
@@ -78,8 +78,8 @@ public interface IRateLimitRejectionFormat
 }
 
 /// <summary>
-/// The per-account window of SPEC §6, checked by an endpoint once it has found the account, so a
-/// caller spreading requests over many addresses still meets one limit per account.
+/// The per-account window of the abuse limits, checked by an endpoint once it has found the
+/// account, so a caller spreading requests over many addresses still meets one limit per account.
 /// </summary>
 public sealed class AccountRateLimiter(IOptions<RateLimitingOptions> options) : IDisposable
 {

@@ -20,6 +20,7 @@ public sealed partial class OAuthFlows(
     ApiKeyUsageRecorder usage,
     AccountRateLimiter accountLimiter,
     AuditTrail audit,
+    TokenMetrics metrics,
     TimeProvider time,
     IOptions<TokenOptions> options,
     ILogger<OAuthFlows> logger)
@@ -39,6 +40,7 @@ public sealed partial class OAuthFlows(
         var (token, jti, expiresIn) = issuer.IssueAccessToken(subject, family);
         usage.Record(key.KeyId, now);
         await audit.RecordAsync(AuditEventTypes.TokenIssued, AuditEventTypes.Success, key.AccountId, key.KeyId, jti, family.Id);
+        metrics.RecordIssued();
 
         LogClientCredentialsIssued(logger, key.KeyId, jti);
         return new OAuthTokenResponse(token, "Bearer", expiresIn, null);

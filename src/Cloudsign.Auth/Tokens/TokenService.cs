@@ -121,8 +121,8 @@ public sealed partial class TokenService(
     }
 
     /// <summary>
-    /// Revokes the family of <paramref name="refreshToken"/>. Unknown, malformed and expired tokens
-    /// are accepted without effect (RFC 7009 §2.2); an expired but genuine token still revokes, since
+    /// Revokes the family of <paramref name="refreshToken"/>. Unknown and malformed tokens are
+    /// accepted without effect (RFC 7009 §2.2). An expired but genuine token still revokes, because
     /// newer tokens of its family may be alive.
     /// </summary>
     public async Task RevokeAsync(PresentedRefreshToken refreshToken, string? csrfHeader, CancellationToken cancellationToken)
@@ -153,8 +153,8 @@ public sealed partial class TokenService(
         return grace > TimeSpan.Zero && now - spentAt <= grace;
     }
 
-    // A token read from the cookie was sent by the browser on its own; only a page that read
-    // csrf_token from the token response can echo the value, so another site cannot spend it.
+    // The browser sends the cookie on its own. Only a page that read csrf_token from the token
+    // response can echo the value, so another site cannot spend the cookie.
     private static void RequireCsrf(PresentedRefreshToken presented, ValidatedToken token, string? csrfHeader)
     {
         if (!presented.FromCookie)

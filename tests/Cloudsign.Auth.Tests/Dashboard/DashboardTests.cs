@@ -116,6 +116,25 @@ public sealed partial class DashboardTests(CloudsignFactory factory) : IClassFix
     }
 
     [Fact]
+    public async Task Activity_ShowsOnlyOwnKeyEvents()
+    {
+        var (owner, _, _) = await SignUpAsync();
+        using var created = await CreateKeyAsync(owner, "audited key");
+        SecretLedger.Register(SecretInput().Match(await created.Content.ReadAsStringAsync()).Groups[1].Value);
+        var keyId = Assert.Single(await KeysOfAsync(owner));
+        var (other, _, _) = await SignUpAsync();
+        await factory.Services.GetRequiredService<Cloudsign.Auth.Audit.AuditTrail>().FlushAsync(CancellationToken.None);
+
+        var ownerPage = await owner.GetStringAsync("/integration/activity");
+        var otherPage = await other.GetStringAsync("/integration/activity");
+
+        Assert.Contains("api_key_created", ownerPage, StringComparison.Ordinal);
+        Assert.Contains(keyId, ownerPage, StringComparison.Ordinal);
+        Assert.DoesNotContain(keyId, otherPage, StringComparison.Ordinal);
+        Assert.Contains("No activity yet.", otherPage, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Login_WrongPasswordFiveTimes_LocksOut()
     {
         var (_, email, password) = await SignUpAsync();
