@@ -12,6 +12,9 @@ public sealed record SessionState(
     DateTimeOffset? KeyRevokedAt,
     bool FamilyRevoked);
 
+/// <summary>One refresh-token spend to record.</summary>
+public sealed record SpendRecord(Guid Jti, Guid FamilyId, DateTimeOffset SpentAt, DateTimeOffset ExpiresAt);
+
 /// <summary>
 /// The durable state of token families: spent refresh tokens and revoked families. Nothing is
 /// written when a family starts; a refresh records one spend, a revocation one row.
@@ -43,6 +46,9 @@ public sealed class TokenFamilyStore(AuthDbContext db)
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+
+            // Detached, so that the same context can record the next spend, even of the same jti.
+            db.ChangeTracker.Clear();
             return null;
         }
         catch (DbUpdateException exception) when (IsUniqueViolation(exception))
@@ -53,6 +59,41 @@ public sealed class TokenFamilyStore(AuthDbContext db)
                 .Select(s => (DateTimeOffset?)s.SpentAt)
                 .FirstOrDefaultAsync(cancellationToken);
             return earlier ?? spentAt;
+        }
+    }
+
+    /// <summary>
+    /// Inserts every spend in one transaction. Returns <c>false</c>, with nothing written, when any
+    /// of them was spent before or appears twice.
+    /// </summary>
+    public async Task<bool> TryInsertSpendsAsync(IReadOnlyList<SpendRecord> spends, CancellationToken cancellationToken)
+    {
+        // EF Core cannot track two entities with one key, and the second would be reuse anyway.
+        if (spends.Select(s => s.Jti).Distinct().Count() != spends.Count)
+        {
+            return false;
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        foreach (var spend in spends)
+        {
+            db.SpentRefreshTokens.Add(new SpentRefreshToken
+            {
+                Jti = spend.Jti, FamilyId = spend.FamilyId, SpentAt = spend.SpentAt, ExpiresAt = spend.ExpiresAt,
+            });
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException exception) when (IsUniqueViolation(exception))
+        {
+            // Disposing the transaction rolls back the rows written before the violation.
+            db.ChangeTracker.Clear();
+            return false;
         }
     }
 

@@ -18,6 +18,7 @@ public sealed partial class TokenService(
     TokenIssuer issuer,
     TokenValidator validator,
     TokenFamilyStore families,
+    RefreshSpendWriter spends,
     AccountRateLimiter accountLimiter,
     TimeProvider time,
     IOptions<TokenOptions> options,
@@ -75,7 +76,7 @@ public sealed partial class TokenService(
 
         accountLimiter.Acquire(token.Subject.AccountId);
 
-        var earlierSpend = await families.TrySpendAsync(token.Id, token.FamilyId, now, token.ExpiresAt, cancellationToken);
+        var earlierSpend = await spends.SpendAsync(token.Id, token.FamilyId, now, token.ExpiresAt);
         if (earlierSpend is { } spentAt && !IsWithinReuseGrace(spentAt, now))
         {
             await families.RevokeFamilyAsync(token, "reuse", now, cancellationToken);

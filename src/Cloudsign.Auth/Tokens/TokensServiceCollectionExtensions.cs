@@ -13,6 +13,8 @@ public static class TokensServiceCollectionExtensions
         services.AddSingleton<TokenValidator>();
         services.AddScoped<TokenFamilyStore>();
         services.AddScoped<TokenService>();
+        services.AddSingleton<RefreshSpendWriter>();
+        services.AddHostedService(provider => provider.GetRequiredService<RefreshSpendWriter>());
         return services;
     }
 }
