@@ -1,8 +1,10 @@
 using System.Security.Cryptography;
+using System.Text.Json;
 using Cloudsign.Auth.Accounts;
 using Cloudsign.Auth.Http;
 using Cloudsign.Auth.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Cloudsign.Auth.ApiKeys;
 
@@ -18,7 +20,8 @@ public sealed record KeyCredential(
 /// Checks the <c>env</c>, <c>email</c> and <c>client_id</c> of a token request against the stored key:
 /// one indexed read by the secret's hash, then the owner's normalized email and the key's environment.
 /// </summary>
-public sealed partial class ApiKeyAuthenticator(AuthDbContext db, TimeProvider time, ILogger<ApiKeyAuthenticator> logger)
+public sealed partial class ApiKeyAuthenticator(
+    AuthDbContext db, SqliteHotReads hotReads, TimeProvider time, ILogger<ApiKeyAuthenticator> logger)
 {
     private sealed record KeyRow(
         Guid Id,
@@ -40,6 +43,17 @@ public sealed partial class ApiKeyAuthenticator(AuthDbContext db, TimeProvider t
                     k.ExpiresAt, k.RevokedAt, k.Delivery, k.AllowedOrigins))
                 .FirstOrDefault());
 
+    // The same read as FindByHash, in the SQLite schema of the migrations.
+    private const string FindByHashSql = """
+        SELECT k."Id", k."AccountId", a."NormalizedEmail", k."SecretHash", k."Environment",
+               k."ExpiresAt", k."RevokedAt", k."Delivery", k."AllowedOrigins"
+        FROM "api_keys" AS k INNER JOIN "accounts" AS a ON k."AccountId" = a."Id"
+        WHERE k."SecretHash" = $hash
+        LIMIT 1
+        """;
+
+    private static readonly DateTimeOffsetToBinaryConverter Instants = new();
+
     /// <summary>
     /// Returns the key that <paramref name="secret"/> names, or raises <see cref="ApiErrorException"/>:
     /// the one generic 401 for an unknown key, another owner's email or another environment, and a
@@ -49,7 +63,9 @@ public sealed partial class ApiKeyAuthenticator(AuthDbContext db, TimeProvider t
         string environment, string email, string secret, CancellationToken cancellationToken)
     {
         var hash = ApiKeySecret.Hash(secret);
-        var row = await FindByHash(db, hash, cancellationToken);
+        var row = hotReads.Enabled
+            ? await hotReads.ReadFirstAsync(FindByHashSql, p => p.AddWithValue("$hash", hash), ReadKeyRow, cancellationToken)
+            : await FindByHash(db, hash, cancellationToken);
 
         // The lookup matched the hash already; the fixed-time check keeps that true whatever the
         // database's collation or comparison does.
@@ -86,6 +102,17 @@ public sealed partial class ApiKeyAuthenticator(AuthDbContext db, TimeProvider t
 
         return new KeyCredential(row.Id, row.AccountId, row.Environment, row.Delivery, row.AllowedOrigins);
     }
+
+    private static KeyRow ReadKeyRow(Microsoft.Data.Sqlite.SqliteDataReader reader) => new(
+        Guid.Parse(reader.GetString(0)),
+        reader.GetInt64(1),
+        reader.IsDBNull(2) ? null : reader.GetString(2),
+        (byte[])reader.GetValue(3),
+        reader.GetString(4),
+        (DateTimeOffset)Instants.ConvertFromProvider(reader.GetInt64(5))!,
+        reader.IsDBNull(6) ? null : (DateTimeOffset)Instants.ConvertFromProvider(reader.GetInt64(6))!,
+        Enum.Parse<RefreshTokenDelivery>(reader.GetString(7)),
+        JsonSerializer.Deserialize<List<string>>(reader.GetString(8)) ?? []);
 
     [LoggerMessage(EventId = 3201, EventName = "TokenRequestRejected", Level = LogLevel.Information,
         Message = "Rejected a token request: {Reason} (key {KeyId})")]

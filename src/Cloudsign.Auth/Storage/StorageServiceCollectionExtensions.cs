@@ -21,6 +21,7 @@ public static class StorageServiceCollectionExtensions
             options.UseSqlite(storage.ConnectionString);
         });
         services.AddScoped<AuthDbContext>(provider => provider.GetRequiredService<SqliteAuthDbContext>());
+        services.AddSingleton<SqliteHotReads>();
         services.AddSingleton<StorageMigrator>();
         services.AddHostedService(provider => provider.GetRequiredService<StorageMigrator>());
         return services;
