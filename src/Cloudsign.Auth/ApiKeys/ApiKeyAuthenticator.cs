@@ -1,9 +1,11 @@
 using System.Security.Cryptography;
+using System.Text.Json;
 using Cloudsign.Auth.Accounts;
 using Cloudsign.Auth.Audit;
 using Cloudsign.Auth.Http;
 using Cloudsign.Auth.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Cloudsign.Auth.ApiKeys;
 
@@ -20,7 +22,7 @@ public sealed record KeyCredential(
 /// one indexed read by the secret's hash, then the owner's normalized email and the key's environment.
 /// </summary>
 public sealed partial class ApiKeyAuthenticator(
-    AuthDbContext db, TimeProvider time, AuditTrail audit, ILogger<ApiKeyAuthenticator> logger)
+    AuthDbContext db, SqliteHotReads hotReads, TimeProvider time, AuditTrail audit, ILogger<ApiKeyAuthenticator> logger)
 {
     private sealed record KeyRow(
         Guid Id,
@@ -42,14 +44,25 @@ public sealed partial class ApiKeyAuthenticator(
                     k.ExpiresAt, k.RevokedAt, k.Delivery, k.AllowedOrigins))
                 .FirstOrDefault()));
 
-    private static readonly Func<AuthDbContext, Guid, CancellationToken, Task<KeyRow?>> FindById =
+    private static readonly CompiledQueryPerModel<Func<AuthDbContext, Guid, CancellationToken, Task<KeyRow?>>> FindById = new(() =>
         EF.CompileAsyncQuery((AuthDbContext context, Guid keyId, CancellationToken _) =>
             context.ApiKeys
                 .Where(k => k.Id == keyId)
                 .Join(context.Users, k => k.AccountId, a => a.Id, (k, a) => new KeyRow(
                     k.Id, k.AccountId, a.NormalizedEmail, k.SecretHash, k.Environment,
                     k.ExpiresAt, k.RevokedAt, k.Delivery, k.AllowedOrigins))
-                .FirstOrDefault());
+                .FirstOrDefault()));
+
+    // The same read as FindByHash, in the SQLite schema of the migrations.
+    private const string FindByHashSql = """
+        SELECT k."Id", k."AccountId", a."NormalizedEmail", k."SecretHash", k."Environment",
+               k."ExpiresAt", k."RevokedAt", k."Delivery", k."AllowedOrigins"
+        FROM "api_keys" AS k INNER JOIN "accounts" AS a ON k."AccountId" = a."Id"
+        WHERE k."SecretHash" = $hash
+        LIMIT 1
+        """;
+
+    private static readonly DateTimeOffsetToBinaryConverter Instants = new();
 
     /// <summary>
     /// Returns the key that <paramref name="secret"/> names, or raises <see cref="ApiErrorException"/>:
@@ -60,7 +73,9 @@ public sealed partial class ApiKeyAuthenticator(
         string environment, string email, string secret, CancellationToken cancellationToken)
     {
         var hash = ApiKeySecret.Hash(secret);
-        var row = await FindByHash.For(db)(db, hash, cancellationToken);
+        var row = hotReads.Enabled
+            ? await hotReads.ReadFirstAsync(FindByHashSql, p => p.AddWithValue("$hash", hash), ReadKeyRow, cancellationToken)
+            : await FindByHash.For(db)(db, hash, cancellationToken);
 
         // The lookup matched the hash already; the fixed-time check keeps that true whatever the
         // database's collation or comparison does.
@@ -97,7 +112,7 @@ public sealed partial class ApiKeyAuthenticator(
     public async Task<KeyCredential> AuthenticateClientAsync(Guid keyId, string secret, CancellationToken cancellationToken)
     {
         var hash = ApiKeySecret.Hash(secret);
-        var row = await FindById(db, keyId, cancellationToken);
+        var row = await FindById.For(db)(db, keyId, cancellationToken);
 
         // Compare against a zero hash when the key is unknown, so both failures cost the same.
         var stored = row?.SecretHash ?? new byte[hash.Length];
@@ -135,6 +150,17 @@ public sealed partial class ApiKeyAuthenticator(
     // The key was found by its secret, so its owner may see the failed attempt in their own trail.
     private ValueTask RecordFailureAsync(KeyRow row, ApiError error) =>
         audit.RecordAsync(AuditEventTypes.TokenRequestFailed, error.Code, row.AccountId, row.Id);
+
+    private static KeyRow ReadKeyRow(Microsoft.Data.Sqlite.SqliteDataReader reader) => new(
+        Guid.Parse(reader.GetString(0)),
+        reader.GetInt64(1),
+        reader.IsDBNull(2) ? null : reader.GetString(2),
+        (byte[])reader.GetValue(3),
+        reader.GetString(4),
+        (DateTimeOffset)Instants.ConvertFromProvider(reader.GetInt64(5))!,
+        reader.IsDBNull(6) ? null : (DateTimeOffset)Instants.ConvertFromProvider(reader.GetInt64(6))!,
+        Enum.Parse<RefreshTokenDelivery>(reader.GetString(7)),
+        JsonSerializer.Deserialize<List<string>>(reader.GetString(8)) ?? []);
 
     [LoggerMessage(EventId = 3201, EventName = "TokenRequestRejected", Level = LogLevel.Information,
         Message = "Rejected a token request: {Reason} (key {KeyId})")]

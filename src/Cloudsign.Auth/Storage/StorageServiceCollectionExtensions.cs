@@ -29,6 +29,7 @@ public static class StorageServiceCollectionExtensions
             provider.GetRequiredService<IOptions<StorageOptions>>().Value.IsPostgreSql
                 ? provider.GetRequiredService<PostgresAuthDbContext>()
                 : provider.GetRequiredService<SqliteAuthDbContext>());
+        services.AddSingleton<SqliteHotReads>();
         services.AddSingleton<StorageMigrator>();
         services.AddHostedService(provider => provider.GetRequiredService<StorageMigrator>());
         return services;

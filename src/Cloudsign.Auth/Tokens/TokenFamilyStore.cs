@@ -1,6 +1,7 @@
 using Cloudsign.Auth.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Cloudsign.Auth.Tokens;
 
@@ -13,12 +14,27 @@ public sealed record SessionState(
     bool FamilyRevoked,
     string KeyEnvironment);
 
+/// <summary>One refresh-token spend to record.</summary>
+public sealed record SpendRecord(Guid Jti, Guid FamilyId, DateTimeOffset SpentAt, DateTimeOffset ExpiresAt);
+
 /// <summary>
 /// The durable state of token families: spent refresh tokens and revoked families. Nothing is
 /// written when a family starts; a refresh records one spend, a revocation one row.
 /// </summary>
-public sealed class TokenFamilyStore(AuthDbContext db)
+public sealed class TokenFamilyStore(AuthDbContext db, SqliteHotReads hotReads)
 {
+    // The same read as ReadState, in the SQLite schema of the migrations (EF Core stores a Guid as upper-case text).
+    private const string ReadStateSql = """
+        SELECT k."AccountId", a."NormalizedEmail", k."ExpiresAt", k."RevokedAt",
+               EXISTS (SELECT 1 FROM "token_family_revocations" AS f WHERE f."FamilyId" = $family),
+               k."Environment"
+        FROM "api_keys" AS k INNER JOIN "accounts" AS a ON k."AccountId" = a."Id"
+        WHERE k."Id" = $key
+        LIMIT 1
+        """;
+
+    private static readonly DateTimeOffsetToBinaryConverter Instants = new();
+
     private static readonly CompiledQueryPerModel<Func<AuthDbContext, Guid, Guid, CancellationToken, Task<SessionState?>>> ReadState = new(() =>
         EF.CompileAsyncQuery((AuthDbContext context, Guid keyId, Guid familyId, CancellationToken _) =>
             context.ApiKeys
@@ -29,8 +45,29 @@ public sealed class TokenFamilyStore(AuthDbContext db)
                 .FirstOrDefault()));
 
     /// <summary>Reads the key's state and whether the family is revoked; <c>null</c> when the key does not exist.</summary>
-    public Task<SessionState?> GetStateAsync(Guid keyId, Guid familyId, CancellationToken cancellationToken) =>
-        ReadState.For(db)(db, keyId, familyId, cancellationToken);
+    public Task<SessionState?> GetStateAsync(Guid keyId, Guid familyId, CancellationToken cancellationToken)
+    {
+        if (!hotReads.Enabled)
+        {
+            return ReadState.For(db)(db, keyId, familyId, cancellationToken);
+        }
+
+        return hotReads.ReadFirstAsync(
+            ReadStateSql,
+            parameters =>
+            {
+                parameters.AddWithValue("$key", keyId.ToString().ToUpperInvariant());
+                parameters.AddWithValue("$family", familyId.ToString().ToUpperInvariant());
+            },
+            reader => new SessionState(
+                reader.GetInt64(0),
+                reader.IsDBNull(1) ? null : reader.GetString(1),
+                (DateTimeOffset)Instants.ConvertFromProvider(reader.GetInt64(2))!,
+                reader.IsDBNull(3) ? null : (DateTimeOffset)Instants.ConvertFromProvider(reader.GetInt64(3))!,
+                reader.GetBoolean(4),
+                reader.GetString(5)),
+            cancellationToken);
+    }
 
     /// <summary>
     /// Records the spend of refresh token <paramref name="jti"/>. Returns <c>null</c> when this call
@@ -44,6 +81,9 @@ public sealed class TokenFamilyStore(AuthDbContext db)
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+
+            // Detached, so that the same context can record the next spend, even of the same jti.
+            db.ChangeTracker.Clear();
             return null;
         }
         catch (DbUpdateException exception) when (IsUniqueViolation(exception))
@@ -60,6 +100,41 @@ public sealed class TokenFamilyStore(AuthDbContext db)
     /// <summary>Returns whether refresh token <paramref name="jti"/> was spent already.</summary>
     public Task<bool> IsSpentAsync(Guid jti, CancellationToken cancellationToken) =>
         db.SpentRefreshTokens.AsNoTracking().AnyAsync(s => s.Jti == jti, cancellationToken);
+
+    /// <summary>
+    /// Inserts every spend in one transaction. Returns <c>false</c>, with nothing written, when any
+    /// of them was spent before or appears twice.
+    /// </summary>
+    public async Task<bool> TryInsertSpendsAsync(IReadOnlyList<SpendRecord> spends, CancellationToken cancellationToken)
+    {
+        // EF Core cannot track two entities with one key, and the second would be reuse anyway.
+        if (spends.Select(s => s.Jti).Distinct().Count() != spends.Count)
+        {
+            return false;
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        foreach (var spend in spends)
+        {
+            db.SpentRefreshTokens.Add(new SpentRefreshToken
+            {
+                Jti = spend.Jti, FamilyId = spend.FamilyId, SpentAt = spend.SpentAt, ExpiresAt = spend.ExpiresAt,
+            });
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException exception) when (IsUniqueViolation(exception))
+        {
+            // Disposing the transaction rolls back the rows written before the violation.
+            db.ChangeTracker.Clear();
+            return false;
+        }
+    }
 
     /// <summary>Records the revocation of a family; revoking it again changes nothing.</summary>
     public async Task RevokeFamilyAsync(

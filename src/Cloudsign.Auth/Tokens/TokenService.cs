@@ -19,6 +19,7 @@ public sealed partial class TokenService(
     TokenIssuer issuer,
     TokenValidator validator,
     TokenFamilyStore families,
+    RefreshSpendWriter spends,
     AccountRateLimiter accountLimiter,
     AuditTrail audit,
     TokenMetrics metrics,
@@ -98,7 +99,7 @@ public sealed partial class TokenService(
 
         accountLimiter.Acquire(token.Subject.AccountId);
 
-        var earlierSpend = await families.TrySpendAsync(token.Id, token.FamilyId, now, token.ExpiresAt, cancellationToken);
+        var earlierSpend = await spends.SpendAsync(token.Id, token.FamilyId, now, token.ExpiresAt);
         if (earlierSpend is { } spentAt && !IsWithinReuseGrace(spentAt, now))
         {
             await families.RevokeFamilyAsync(token, "reuse", now, cancellationToken);

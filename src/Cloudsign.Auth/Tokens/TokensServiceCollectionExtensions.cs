@@ -17,6 +17,8 @@ public static class TokensServiceCollectionExtensions
         services.AddHostedService(provider => provider.GetRequiredService<TokenStateSweeper>());
         services.AddScoped<BrowserOrigins>();
         services.AddSingleton<TokenMetrics>();
+        services.AddSingleton<RefreshSpendWriter>();
+        services.AddHostedService(provider => provider.GetRequiredService<RefreshSpendWriter>());
         return services;
     }
 }

@@ -1,0 +1,113 @@
+using System.Threading.Channels;
+
+namespace Cloudsign.Auth.Tokens;
+
+/// <summary>
+/// Records refresh-token spends by group commit: concurrent refreshes queue their spend, and one
+/// writer inserts all queued spends in one transaction, then completes each refresh. A refresh gets
+/// its response only after the transaction containing its spend has committed, so a crash after a 200
+/// cannot make the spent token work again. The primary key on the jti still decides between two
+/// spends of one token, on one node or many.
+/// </summary>
+public sealed partial class RefreshSpendWriter(
+    IServiceScopeFactory scopeFactory,
+    ILogger<RefreshSpendWriter> logger) : BackgroundService
+{
+    /// <summary>The largest number of spends committed in one transaction.</summary>
+    public const int MaxBatchSize = 256;
+
+    private readonly Channel<PendingSpend> _queue =
+        Channel.CreateUnbounded<PendingSpend>(new UnboundedChannelOptions { SingleReader = true });
+
+    private sealed record PendingSpend(SpendRecord Record, TaskCompletionSource<DateTimeOffset?> Completion);
+
+    /// <summary>
+    /// Records the spend of refresh token <paramref name="jti"/> once its transaction has committed.
+    /// Returns <c>null</c> when this call spent it, or the time of the earlier spend.
+    /// </summary>
+    public Task<DateTimeOffset?> SpendAsync(Guid jti, Guid familyId, DateTimeOffset spentAt, DateTimeOffset expiresAt)
+    {
+        var pending = new PendingSpend(
+            new SpendRecord(jti, familyId, spentAt, expiresAt),
+            new TaskCompletionSource<DateTimeOffset?>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (_queue.Writer.TryWrite(pending))
+        {
+            return pending.Completion.Task;
+        }
+
+        // The writer has stopped because the host is shutting down, so this spend is written alone.
+        return WriteAloneAsync(pending);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Completing the queue lets the loop commit what is queued before it ends.
+        _queue.Writer.TryComplete();
+        await base.StopAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<PendingSpend>(MaxBatchSize);
+
+        // The loop ignores stoppingToken on purpose. It ends when StopAsync completes the queue and
+        // every queued spend has been written, so no refresh waits for a result that never comes.
+        while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatchSize && _queue.Reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+            }
+
+            await WriteBatchAsync(batch);
+        }
+    }
+
+    private async Task<DateTimeOffset?> WriteAloneAsync(PendingSpend pending)
+    {
+        await WriteBatchAsync([pending]);
+        return await pending.Completion.Task;
+    }
+
+    private async Task WriteBatchAsync(IReadOnlyList<PendingSpend> batch)
+    {
+        try
+        {
+            await using var scope = scopeFactory.CreateAsyncScope();
+            var families = scope.ServiceProvider.GetRequiredService<TokenFamilyStore>();
+            if (await families.TryInsertSpendsAsync(batch.Select(p => p.Record).ToList(), CancellationToken.None))
+            {
+                foreach (var pending in batch)
+                {
+                    pending.Completion.TrySetResult(null);
+                }
+
+                return;
+            }
+
+            // One of them was spent before or appears twice in this batch, so the transaction rolled
+            // back. Spending them one at a time lets the primary key decide for each.
+            LogBatchRetried(logger, batch.Count);
+            foreach (var pending in batch)
+            {
+                var record = pending.Record;
+                var earlier = await families.TrySpendAsync(record.Jti, record.FamilyId, record.SpentAt, record.ExpiresAt, CancellationToken.None);
+                pending.Completion.TrySetResult(earlier);
+            }
+        }
+#pragma warning disable CA1031 // Each waiting refresh rethrows the failure, and its endpoint filter turns it into 503 or 500.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            foreach (var pending in batch)
+            {
+                pending.Completion.TrySetException(exception);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 5101, EventName = "SpendBatchRetried", Level = LogLevel.Debug,
+        Message = "A batch of {Count} refresh-token spends held a spent token; writing them one at a time")]
+    private static partial void LogBatchRetried(ILogger logger, int count);
+}
