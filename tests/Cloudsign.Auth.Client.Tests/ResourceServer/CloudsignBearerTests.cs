@@ -14,26 +14,27 @@ namespace Cloudsign.Auth.Client.Tests.ResourceServer;
 
 /// <summary>
 /// <c>AddCloudsignBearer</c> in a separate resource server that reads the metadata and JWKS of the
-/// in-process service. Introspection goes to a stand-in RFC 7662 endpoint that authenticates the
-/// resource server with HTTP Basic and reports a token active exactly when the real service's
-/// <c>GET /api/v1/me</c> still accepts it, which covers revoked keys and revoked token families.
+/// in-process service, and with introspection on asks the service's own RFC 7662 endpoint,
+/// <c>POST /oauth/introspect</c>, as a client configured in <c>Introspection:Clients</c>.
 /// </summary>
 public sealed class CloudsignBearerTests(CloudsignFactory factory) : IClassFixture<CloudsignFactory>, IAsyncLifetime
 {
     private const string IntrospectionClientId = "resource-server";
 
-    private readonly string _introspectionSecret = SecretLedger.Register($"introspection-{Guid.NewGuid():N}");
+    // One secret for the whole class: the shared service reads its introspection clients once, at start.
+    private static readonly string IntrospectionSecret = SecretLedger.Register($"introspection-{Guid.NewGuid():N}");
+
     private readonly List<WebApplication> _apps = [];
     private int _introspectionCalls;
-    private WebApplication? _introspection;
     private WebApplication? _offline;
     private WebApplication? _introspecting;
 
     public async Task InitializeAsync()
     {
-        _introspection = await StartIntrospectionStandInAsync();
+        var hash = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(IntrospectionSecret)));
+        factory.With("Introspection:Clients:0:ClientId", IntrospectionClientId).With("Introspection:Clients:0:SecretHash", hash);
         _offline = await StartResourceServerAsync(_ => { });
-        _introspecting = await StartResourceServerAsync(options => EnableIntrospection(options, _introspectionSecret));
+        _introspecting = await StartResourceServerAsync(options => EnableIntrospection(options, IntrospectionSecret));
     }
 
     public async Task DisposeAsync()
@@ -50,32 +51,17 @@ public sealed class CloudsignBearerTests(CloudsignFactory factory) : IClassFixtu
         options.Introspection.Endpoint = new Uri("http://localhost/oauth/introspect");
         options.Introspection.ClientId = IntrospectionClientId;
         options.Introspection.ClientSecret = secret;
-        options.Introspection.BackchannelHttpHandler = _introspection!.GetTestServer().CreateHandler();
+        options.Introspection.BackchannelHttpHandler = new CountingHandler(factory.Server.CreateHandler(), () => Interlocked.Increment(ref _introspectionCalls));
     }
 
-    private async Task<WebApplication> StartIntrospectionStandInAsync()
+    /// <summary>Counts the introspection requests that reach the service.</summary>
+    private sealed class CountingHandler(HttpMessageHandler inner, Action onSend) : DelegatingHandler(inner)
     {
-        var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseTestServer();
-        var app = builder.Build();
-        var expectedAuthorization = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{IntrospectionClientId}:{_introspectionSecret}"));
-        app.MapPost("/oauth/introspect", async (HttpContext context) =>
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            Interlocked.Increment(ref _introspectionCalls);
-            if (context.Request.Headers.Authorization.ToString() != expectedAuthorization)
-            {
-                return Results.Json(new { error = "invalid_client" }, statusCode: StatusCodes.Status401Unauthorized);
-            }
-
-            var form = await context.Request.ReadFormAsync();
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/me");
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", form["token"].ToString());
-            using var response = await factory.CreateClient().SendAsync(request);
-            return Results.Json(new { active = response.StatusCode == HttpStatusCode.OK });
-        });
-        await app.StartAsync();
-        _apps.Add(app);
-        return app;
+            onSend();
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 
     private async Task<WebApplication> StartResourceServerAsync(Action<CloudsignBearerOptions> configure, Action<IServiceCollection>? configureServices = null)
