@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the README's run command and then its walk-through blocks, as written, from the
-# repository root. Fails if any command fails. Leaves the database in a temporary copy.
+# repository root. Fails if any command fails. `dotnet run` works in the project's folder, so
+# the database is src/Cloudsign.Auth/data/; an existing one is set aside and put back after.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -19,10 +20,11 @@ serve=$(blocks serve)
 walkthrough=$(blocks walkthrough)
 [ -n "$serve" ] && [ -n "$walkthrough" ] || { echo "README has no serve or walkthrough block" >&2; exit 1; }
 
+data_folder=src/Cloudsign.Auth/data
 data_backup=""
-if [ -d data ]; then
+if [ -d "$data_folder" ]; then
   data_backup=$(mktemp -d)
-  mv data "$data_backup/"
+  mv "$data_folder" "$data_backup/"
 fi
 
 dotnet build src/Cloudsign.Auth --nologo -v quiet >/dev/null
@@ -31,8 +33,8 @@ server_pid=$!
 cleanup() {
   kill "$server_pid" 2>/dev/null || true
   wait "$server_pid" 2>/dev/null || true
-  rm -rf data
-  if [ -n "$data_backup" ]; then mv "$data_backup/data" .; fi
+  rm -rf "$data_folder"
+  if [ -n "$data_backup" ]; then mv "$data_backup/data" "$data_folder"; fi
 }
 trap cleanup EXIT
 

@@ -15,7 +15,8 @@ public sealed record KeyCredential(
     long AccountId,
     string Environment,
     RefreshTokenDelivery Delivery,
-    IReadOnlyList<string> AllowedOrigins);
+    IReadOnlyList<string> AllowedOrigins,
+    DateTimeOffset ExpiresAt);
 
 /// <summary>
 /// Checks the <c>env</c>, <c>email</c> and <c>client_id</c> of a token request against the stored key:
@@ -144,7 +145,7 @@ public sealed partial class ApiKeyAuthenticator(
             throw new ApiErrorException(expired);
         }
 
-        return new KeyCredential(row.Id, row.AccountId, row.Environment, row.Delivery, row.AllowedOrigins);
+        return new KeyCredential(row.Id, row.AccountId, row.Environment, row.Delivery, row.AllowedOrigins, row.ExpiresAt);
     }
 
     // The key was found by its secret, so its owner may see the failed attempt in their own trail.

@@ -62,6 +62,12 @@ internal static class OperatorCommands
             await WriteFailuresAsync(exception);
             return false;
         }
+        catch (InvalidOperationException exception) when (IsConversionFailure(exception))
+        {
+            // The binder's message names the setting, the value and the expected type.
+            await Console.Error.WriteLineAsync($"error: invalid configuration: {exception.Message}");
+            return false;
+        }
         catch (AggregateException exception) when (exception.InnerExceptions.All(e => e is OptionsValidationException))
         {
             foreach (var inner in exception.InnerExceptions.Cast<OptionsValidationException>())
@@ -72,6 +78,9 @@ internal static class OperatorCommands
             return false;
         }
     }
+
+    private static bool IsConversionFailure(InvalidOperationException exception) =>
+        exception.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal);
 
     private static async Task WriteFailuresAsync(OptionsValidationException exception)
     {

@@ -28,7 +28,8 @@ public static class JsonRequestBody
             return false;
         }
 
-        var charset = mediaType.Charset;
+        // A parameter value may be a quoted string (RFC 9110 §5.6.6): charset="UTF-8" is UTF-8 too.
+        var charset = HeaderUtilities.RemoveQuotes(mediaType.Charset);
         return !charset.HasValue || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase);
     }
 

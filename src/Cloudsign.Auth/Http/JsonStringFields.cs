@@ -17,6 +17,12 @@ public static class JsonStringFields
     /// </summary>
     public static string?[] Read(ReadOnlySpan<byte> body, ReadOnlySpan<string> fieldNames)
     {
+        // RFC 8259 §8.1 lets a parser ignore a leading byte order mark, which some clients send.
+        if (body.StartsWith("\uFEFF"u8))
+        {
+            body = body[3..];
+        }
+
         var values = new string?[fieldNames.Length];
         var seen = new bool[fieldNames.Length];
         var reader = new Utf8JsonReader(body, ReaderOptions);

@@ -36,7 +36,7 @@ public sealed partial class OAuthFlows(
 
         var now = time.GetUtcNow();
         var subject = new TokenSubject(key.AccountId, key.KeyId, key.Environment);
-        var family = new TokenFamily(Guid.NewGuid(), now + options.Value.FamilyLifetime);
+        var family = TokenFamily.Start(now, options.Value.FamilyLifetime, key.ExpiresAt);
         var (token, jti, expiresIn) = issuer.IssueAccessToken(subject, family);
         usage.Record(key.KeyId, now);
         await audit.RecordAsync(AuditEventTypes.TokenIssued, AuditEventTypes.Success, key.AccountId, key.KeyId, jti, family.Id);

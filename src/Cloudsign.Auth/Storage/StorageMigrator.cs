@@ -5,8 +5,8 @@ namespace Cloudsign.Auth.Storage;
 
 /// <summary>
 /// Brings the database to the latest migration. Nodes that start at once wait for each other and
-/// then find nothing left to apply: EF Core (9 and later) locks the database while it migrates, and
-/// on PostgreSQL a session advisory lock also covers the whole run, because three nodes starting
+/// then find nothing left to apply. EF Core (9 and later) locks the database while it migrates. On
+/// PostgreSQL a session advisory lock also covers the whole run, because three nodes starting
 /// together on an empty database were seen to apply the second of two migrations twice.
 /// </summary>
 public sealed partial class StorageMigrator(

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
 
 namespace Cloudsign.Auth.Storage;
@@ -18,12 +19,12 @@ public static class StorageServiceCollectionExtensions
         services.AddDbContextPool<SqliteAuthDbContext>((provider, options) =>
         {
             var storage = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
-            options.UseSqlite(storage.ConnectionString);
+            options.UseSqlite(storage.ConnectionString).ConfigureWarnings(LogFailedCommandsAsDebug);
         });
         services.AddDbContextPool<PostgresAuthDbContext>((provider, options) =>
         {
             var storage = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
-            options.UseNpgsql(storage.ConnectionString);
+            options.UseNpgsql(storage.ConnectionString).ConfigureWarnings(LogFailedCommandsAsDebug);
         });
         services.AddScoped<AuthDbContext>(provider =>
             provider.GetRequiredService<IOptions<StorageOptions>>().Value.IsPostgreSql
@@ -34,6 +35,12 @@ public static class StorageServiceCollectionExtensions
         services.AddHostedService(provider => provider.GetRequiredService<StorageMigrator>());
         return services;
     }
+
+    // A failed command is often the expected outcome, such as the unique violation that detects a
+    // reused refresh token, so EF Core's own error entries with stack traces would flood the log.
+    // The callers log what they catch, and the exception boundary logs every other failure.
+    private static void LogFailedCommandsAsDebug(WarningsConfigurationBuilder warnings) =>
+        warnings.Log((RelationalEventId.CommandError, LogLevel.Debug), (CoreEventId.SaveChangesFailed, LogLevel.Debug));
 
     /// <summary>Creates the folder of a SQLite database file, so that a fresh checkout needs no set-up.</summary>
     internal static void EnsureSqliteFolder(string connectionString)

@@ -8,6 +8,13 @@ namespace Cloudsign.Auth.Tokens;
 
 public static class TokenEndpoints
 {
+    private static readonly (string Path, string Name)[] PreflightRoutes =
+    [
+        ("/api-access-token", "PreflightApiAccessToken"),
+        ("/refresh", "PreflightRefresh"),
+        ("/revoke", "PreflightRevoke"),
+    ];
+
     /// <summary>Maps the Cloudsign token, refresh and revoke endpoints under <c>/api/v1/auth</c>.</summary>
     public static IEndpointRouteBuilder MapTokenEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -17,10 +24,14 @@ public static class TokenEndpoints
             .WithCloudsignDefaults(RateLimits.PerClientAddress)
             .AddEndpointFilter<TokenFailureMetricsFilter>();
 
-        // CORS preflights of browser clients in cookie mode.
-        auth.MapMethods("/{operation:regex(^(api-access-token|refresh|revoke)$)}", [HttpMethods.Options], BrowserCors.PreflightAsync)
-            .WithName("PreflightTokens")
-            .ExcludeFromDescription();
+        // CORS preflights of browser clients in cookie mode, on the three paths only: a parameter
+        // route would turn every unknown path under /api/v1/auth into a 405.
+        foreach (var (path, name) in PreflightRoutes)
+        {
+            auth.MapMethods(path, [HttpMethods.Options], BrowserCors.PreflightAsync)
+                .WithName(name)
+                .ExcludeFromDescription();
+        }
 
         auth.MapPost("/api-access-token", RequestTokensAsync)
             .WithName("RequestApiAccessToken")
@@ -32,7 +43,7 @@ public static class TokenEndpoints
 
         auth.MapPost("/revoke", RevokeAsync)
             .WithName("RevokeTokens")
-            .WithSummary("Revokes the family of a refresh token; succeeds for unknown tokens too.");
+            .WithSummary("Revokes the family of a refresh token; succeeds for unknown and expired tokens too.");
 
         auth.MapPostOnly("/api-access-token");
         auth.MapPostOnly("/refresh");
@@ -81,12 +92,15 @@ public static class TokenEndpoints
         CancellationToken cancellationToken)
     {
         var presented = await RefreshTokenReader.ReadAsync(httpContext.Request, cancellationToken);
-        if (presented is not null)
+        RefreshCookie.Clear(httpContext.Response);
+
+        // A request that names no token must not look like a successful revocation (RFC 7009 §2.1).
+        if (presented is null)
         {
-            await tokens.RevokeAsync(presented, CsrfHeader(httpContext), cancellationToken);
+            return new EnvelopeError(ApiErrors.MissingRefreshToken);
         }
 
-        RefreshCookie.Clear(httpContext.Response);
+        await tokens.RevokeAsync(presented, CsrfHeader(httpContext), cancellationToken);
         return TypedResults.Ok(new Envelope<object>(null, ""));
     }
 

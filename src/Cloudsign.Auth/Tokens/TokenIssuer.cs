@@ -17,7 +17,15 @@ public sealed record TokenSubject(long AccountId, Guid KeyId, string Environment
 }
 
 /// <summary>A token family: the chain of refresh tokens that one token request starts.</summary>
-public sealed record TokenFamily(Guid Id, DateTimeOffset ExpiresAt);
+public sealed record TokenFamily(Guid Id, DateTimeOffset ExpiresAt)
+{
+    /// <summary>
+    /// Starts a family that ends after <paramref name="lifetime"/>, or when its API key expires if that
+    /// comes first, so that no token outlives its key even where it is validated offline.
+    /// </summary>
+    public static TokenFamily Start(DateTimeOffset now, TimeSpan lifetime, DateTimeOffset keyExpiresAt) =>
+        new(Guid.NewGuid(), now + lifetime < keyExpiresAt ? now + lifetime : keyExpiresAt);
+}
 
 /// <summary>A signed access and refresh token pair.</summary>
 public sealed record IssuedTokens(

@@ -35,7 +35,7 @@ public sealed partial class TokenService(
 
         var now = time.GetUtcNow();
         var subject = new TokenSubject(key.AccountId, key.KeyId, key.Environment);
-        var family = new TokenFamily(Guid.NewGuid(), now + options.Value.FamilyLifetime);
+        var family = TokenFamily.Start(now, options.Value.FamilyLifetime, key.ExpiresAt);
         var tokens = issuer.Issue(subject, family, withCsrf: key.Delivery == RefreshTokenDelivery.Cookie);
         usage.Record(key.KeyId, now);
         metrics.RecordIssued();
@@ -74,15 +74,9 @@ public sealed partial class TokenService(
             throw new ApiErrorException(ApiErrors.InvalidRefreshToken);
         }
 
-        // A family never outlives its absolute lifetime, even when the token's own exp is later.
+        // The key's own state comes first: a family ends with its key, and the caller should learn
+        // that the key was revoked or expired rather than only that the token no longer works.
         var now = time.GetUtcNow();
-        if (token.FamilyExpiresAt is not { } familyExpires || familyExpires <= now)
-        {
-            LogRefreshRejected(logger, "family expired");
-            await RecordRefreshFailureAsync(token, ApiErrors.InvalidRefreshToken);
-            throw new ApiErrorException(ApiErrors.InvalidRefreshToken);
-        }
-
         if (state.KeyRevokedAt is { } revokedAt)
         {
             var revoked = ApiErrors.KeyRevoked(revokedAt);
@@ -95,6 +89,14 @@ public sealed partial class TokenService(
             var expired = ApiErrors.KeyExpired(state.KeyExpiresAt);
             await RecordRefreshFailureAsync(token, expired);
             throw new ApiErrorException(expired);
+        }
+
+        // A family never outlives its absolute lifetime, even when the token's own exp is later.
+        if (token.FamilyExpiresAt is not { } familyExpires || familyExpires <= now)
+        {
+            LogRefreshRejected(logger, "family expired");
+            await RecordRefreshFailureAsync(token, ApiErrors.InvalidRefreshToken);
+            throw new ApiErrorException(ApiErrors.InvalidRefreshToken);
         }
 
         accountLimiter.Acquire(token.Subject.AccountId);

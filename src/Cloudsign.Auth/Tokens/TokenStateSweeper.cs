@@ -5,8 +5,8 @@ using Microsoft.Extensions.Options;
 namespace Cloudsign.Auth.Tokens;
 
 /// <summary>
-/// Deletes spend and revocation records that can no longer matter: a spent refresh token past its
-/// own expiry (plus the clock skew) fails validation before its spend is read, and a revoked family
+/// Deletes spend and revocation records that can no longer matter. A spent refresh token past its
+/// own expiry (plus the clock skew) fails validation before its spend is read. A revoked family
 /// past its absolute lifetime has no token left that validates.
 /// </summary>
 public sealed partial class TokenStateSweeper(
@@ -17,7 +17,7 @@ public sealed partial class TokenStateSweeper(
 {
     private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
 
-    /// <summary>Deletes the records whose tokens have all expired; returns how many rows went.</summary>
+    /// <summary>Deletes the records whose tokens have all expired; returns how many rows were deleted.</summary>
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
         var cutoff = time.GetUtcNow() - options.Value.ClockSkew;

@@ -139,7 +139,7 @@ public sealed partial class DashboardBrowserTests(BrowserFixture fixture)
         {
             "Trades an API key for an access token and a refresh token.",
             "Spends a refresh token and returns the next pair of its family.",
-            "Revokes the family of a refresh token; succeeds for unknown tokens too.",
+            "Revokes the family of a refresh token; succeeds for unknown and expired tokens too.",
             "Returns the account, key and environment of the access token.",
         })
         {

@@ -90,6 +90,19 @@ public sealed class OperatorCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task AnyCommand_SettingOfWrongType_NamesSetting()
+    {
+        var result = await _cli.RunAsync("keys", "list", "--email", "owner@mail.com", "--Tokens:AccessTokenLifetime=banana");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith(
+            "error: invalid configuration: Failed to convert configuration value 'banana' at 'Tokens:AccessTokenLifetime'",
+            result.StandardError.Trim(),
+            StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Serve_InvalidSetting_ExitsBeforeListening()
     {
         var result = await _cli.RunAsync("serve", "--urls", "http://127.0.0.1:0", "--Tokens:SigningAlgorithm=HS256", "--Tokens:HmacSecret=c2hvcnQ=");

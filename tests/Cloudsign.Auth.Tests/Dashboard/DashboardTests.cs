@@ -115,6 +115,21 @@ public sealed partial class DashboardTests(CloudsignFactory factory) : IClassFix
         Assert.Contains("status-revoked", await owner.GetStringAsync("/integration"), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("366")]
+    [InlineData("2147483647")]
+    public async Task CreateKey_LifetimeOutOfRange_NamesConfiguredMaximum(string days)
+    {
+        var (client, _, _) = await SignUpAsync();
+
+        using var response = await CreateKeyAsync(client, "out of range", lifetimeDays: days);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("The lifetime must be a whole number of days from 1 to 365.", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty(await KeysOfAsync(client));
+    }
+
     [Fact]
     public async Task Activity_ShowsOnlyOwnKeyEvents()
     {
@@ -206,14 +221,14 @@ public sealed partial class DashboardTests(CloudsignFactory factory) : IClassFix
         return await client.PostAsync("/login", Form(token, new() { ["Input.Email"] = email, ["Input.Password"] = password }));
     }
 
-    private static async Task<HttpResponseMessage> CreateKeyAsync(HttpClient client, string name, string delivery = "Body")
+    private static async Task<HttpResponseMessage> CreateKeyAsync(HttpClient client, string name, string delivery = "Body", string lifetimeDays = "90")
     {
         var token = await AntiforgeryTokenAsync(client, "/integration");
         return await client.PostAsync("/integration?handler=Create", Form(token, new()
         {
             ["Input.Name"] = name,
             ["Input.Environment"] = "production",
-            ["Input.LifetimeDays"] = "90",
+            ["Input.LifetimeDays"] = lifetimeDays,
             ["Input.Delivery"] = delivery,
         }));
     }

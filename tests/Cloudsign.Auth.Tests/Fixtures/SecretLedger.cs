@@ -69,6 +69,10 @@ public static partial class SecretLedger
 
     public static int LogLineCount => LogLines.Count;
 
+    /// <summary>Returns the log lines recorded so far that contain <paramref name="text"/>.</summary>
+    public static IReadOnlyList<string> LogLinesContaining(string text) =>
+        LogLines.Where(line => line.Contains(text, StringComparison.Ordinal)).ToList();
+
     /// <summary>Returns the log lines, error bodies and audit records that contain a registered secret, with the secret masked.</summary>
     public static IReadOnlyList<string> FindLeaks()
     {

@@ -94,7 +94,7 @@ public sealed class HttpAbuseTests(CloudsignFactory factory) : IClassFixture<Clo
         "{\"env\":\"\\ud800\",\"refresh_token\":\"\\ud800\"}",
         "{\"env\":\"\\x41\"}",
         "{env:1}",
-        "\uFEFF{}",
+        "\uFEFF\uFEFF{}",
         "{\"a\":" + new string('[', 33) + new string(']', 33) + "}",
         new string('{', 5000),
         "{\"a\":" + string.Concat(Enumerable.Repeat("{\"a\":", 2000)) + "1" + new string('}', 2001),
@@ -162,7 +162,7 @@ public sealed class HttpAbuseTests(CloudsignFactory factory) : IClassFixture<Clo
 
         Assert.Equal("access tokens are not accepted in the query string: send Authorization: Bearer", await EnvelopeAssert.FailureAsync(me, HttpStatusCode.BadRequest));
         Assert.StartsWith("refresh_token is required", await EnvelopeAssert.FailureAsync(refresh, HttpStatusCode.BadRequest), StringComparison.Ordinal);
-        await EnvelopeAssert.SuccessAsync(revoke);
+        Assert.StartsWith("refresh_token is required", await EnvelopeAssert.FailureAsync(revoke, HttpStatusCode.BadRequest), StringComparison.Ordinal);
         Assert.Equal("Content-Type must be application/json", await EnvelopeAssert.FailureAsync(token, HttpStatusCode.UnsupportedMediaType));
         await EnvelopeAssert.SuccessAsync(stillAlive);
         await TokenPair.ReadAsync(stillAlive);

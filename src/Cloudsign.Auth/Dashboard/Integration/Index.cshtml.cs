@@ -50,6 +50,7 @@ public sealed class IndexModel(
 
     public async Task<IActionResult> OnPostCreateAsync(CancellationToken cancellationToken)
     {
+        ValidateLifetime();
         ValidateDelivery();
         if (!ModelState.IsValid)
         {
@@ -86,6 +87,15 @@ public sealed class IndexModel(
         Response.Headers.CacheControl = "no-store";
         await LoadKeysAsync(cancellationToken);
         return Page();
+    }
+
+    // One message with the configured maximum, checked before the days become a TimeSpan.
+    private void ValidateLifetime()
+    {
+        if (Input.LifetimeDays < 1 || Input.LifetimeDays > MaxLifetimeDays)
+        {
+            ModelState.AddModelError("Input.LifetimeDays", $"The lifetime must be a whole number of days from 1 to {MaxLifetimeDays}.");
+        }
     }
 
     private void ValidateDelivery()
@@ -129,7 +139,6 @@ public sealed class IndexModel(
         [Display(Name = "Environment")]
         public string Environment { get; set; } = "";
 
-        [Range(1, 3650, ErrorMessage = "The lifetime must be a whole number of days from {1} to {2}.")]
         [Display(Name = "Lifetime in days")]
         public int LifetimeDays { get; set; } = 90;
 
