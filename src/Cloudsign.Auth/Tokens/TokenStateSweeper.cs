@@ -57,11 +57,11 @@ public sealed partial class TokenStateSweeper(
         }
     }
 
-    [LoggerMessage(EventId = 5101, EventName = "TokenStateSwept", Level = LogLevel.Information,
+    [LoggerMessage(EventId = 5201, EventName = "TokenStateSwept", Level = LogLevel.Information,
         Message = "Deleted {SpentCount} expired refresh-token spends and {RevokedCount} expired family revocations")]
     private static partial void LogSwept(ILogger logger, int spentCount, int revokedCount);
 
-    [LoggerMessage(EventId = 5102, EventName = "TokenStateSweepFailed", Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 5202, EventName = "TokenStateSweepFailed", Level = LogLevel.Warning,
         Message = "Could not delete expired refresh-token spends and family revocations; retrying in an hour")]
     private static partial void LogSweepFailed(ILogger logger, Exception exception);
 }
