@@ -22,17 +22,24 @@ public static class RouteGroupDefaults
     }
 
     // OPTIONS is left to CORS preflight handling.
-    private static readonly string[] OtherMethods =
-        [HttpMethods.Get, HttpMethods.Head, HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete];
+    private static readonly string[] CommonMethods =
+        [HttpMethods.Get, HttpMethods.Head, HttpMethods.Post, HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete];
 
     /// <summary>
     /// Responds to every method but POST and OPTIONS on <paramref name="pattern"/> with 405, the
     /// envelope and <c>Allow: POST</c> (RFC 9110 §15.5.6), instead of routing's bare 405.
     /// </summary>
     public static RouteHandlerBuilder MapPostOnly(this RouteGroupBuilder group, string pattern) =>
-        group.MapMethods(pattern, OtherMethods, (HttpContext httpContext) =>
+        group.MapOnly(pattern, HttpMethods.Post);
+
+    /// <summary>
+    /// Responds to the common methods other than <paramref name="allowed"/> on <paramref name="pattern"/>
+    /// with 405, the envelope and an <c>Allow</c> header (RFC 9110 §15.5.6).
+    /// </summary>
+    public static RouteHandlerBuilder MapOnly(this RouteGroupBuilder group, string pattern, string allowed) =>
+        group.MapMethods(pattern, [.. CommonMethods.Where(method => method != allowed)], (HttpContext httpContext) =>
                 new EnvelopeError(
-                    ApiErrors.MethodNotAllowed(httpContext.Request.Method, HttpMethods.Post),
-                    [new("Allow", HttpMethods.Post)]))
+                    ApiErrors.MethodNotAllowed(httpContext.Request.Method, allowed),
+                    [new("Allow", allowed)]))
             .ExcludeFromDescription();
 }

@@ -26,6 +26,7 @@ public static class MeEndpoint
         api.MapGet("/me", GetMeAsync)
             .WithName("GetMe")
             .WithSummary("Returns the account, key and environment of the access token.");
+        api.MapOnly("/me", HttpMethods.Get);
         return endpoints;
     }
 

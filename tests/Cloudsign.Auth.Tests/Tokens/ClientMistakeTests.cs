@@ -79,6 +79,15 @@ public sealed class ClientMistakeTests(CloudsignFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task Me_OtherMethod_Returns405WithEnvelope()
+    {
+        using var response = await _client.PostAsync("/api/v1/me", null);
+
+        Assert.Equal("POST is not allowed on this endpoint: use GET", await EnvelopeAssert.FailureAsync(response, HttpStatusCode.MethodNotAllowed));
+        Assert.Equal("GET", Assert.Single(response.Content.Headers.Allow));
+    }
+
+    [Fact]
     public async Task Refresh_Reuse_LogsNoDatabaseError()
     {
         var key = await factory.CreateKeyAsync();
