@@ -92,6 +92,10 @@ public static class OAuthErrors
         new("internal_error", StatusCodes.Status500InternalServerError, "server_error",
             "an unexpected error occurred; the error was logged");
 
+    public static readonly OAuthError MethodNotAllowed =
+        new("method_not_allowed", StatusCodes.Status405MethodNotAllowed, "invalid_request",
+            "this endpoint accepts only POST");
+
     public static OAuthError MissingParameter(string parameter) =>
         new("missing_parameter", StatusCodes.Status400BadRequest, "invalid_request", $"{parameter} is required");
 

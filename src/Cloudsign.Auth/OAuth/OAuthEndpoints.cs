@@ -28,8 +28,20 @@ public static class OAuthEndpoints
             .WithName("OAuthIntrospect")
             .WithSummary("Tells a configured resource server whether a token is active, with its claims (RFC 7662).");
 
+        // Other methods get the OAuth error body and Allow: POST (RFC 9110 §15.5.6), not routing's
+        // bare 405. Literal paths, because a parameter route would turn unknown paths into 405s.
+        foreach (var path in (string[])["/token", "/revoke", "/introspect"])
+        {
+            oauth.MapMethods(path, OtherMethods, () =>
+                    new OAuthErrorResult(OAuthErrors.MethodNotAllowed, [new("Allow", HttpMethods.Post)]))
+                .ExcludeFromDescription();
+        }
+
         return endpoints;
     }
+
+    private static readonly string[] OtherMethods =
+        [HttpMethods.Get, HttpMethods.Head, HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete];
 
     private static async Task<IResult> TokenAsync(
         HttpContext httpContext, ApiKeyClients clients, OAuthFlows flows, CancellationToken cancellationToken)

@@ -87,6 +87,28 @@ public sealed class ClientMistakeTests(CloudsignFactory factory) : IClassFixture
         Assert.Equal("GET", Assert.Single(response.Content.Headers.Allow));
     }
 
+    [Theory]
+    [InlineData("/oauth/token")]
+    [InlineData("/oauth/revoke")]
+    [InlineData("/oauth/introspect")]
+    public async Task OAuthEndpoint_Get_Returns405WithOAuthError(string path)
+    {
+        using var response = await _client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal("{\"error\":\"invalid_request\",\"error_description\":\"this endpoint accepts only POST\"}", await response.Content.ReadAsStringAsync());
+        Assert.Equal("POST", Assert.Single(response.Content.Headers.Allow));
+        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+    }
+
+    [Fact]
+    public async Task UnknownOAuthPath_Returns404()
+    {
+        using var response = await _client.PostAsync("/oauth/tokens", null);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
     [Fact]
     public async Task Refresh_Reuse_LogsNoDatabaseError()
     {
