@@ -52,7 +52,10 @@ public sealed partial class SigningKeyStore(
         // ring, which needs the database lock that the transaction would hold.
         var key = CreateKey(now, now);
         await using var transaction = await BeginExclusiveAsync(cancellationToken);
-        if (await HasSignerAsync(now, cancellationToken))
+
+        // Read the clock again under the lock: a key that another node made while this one waited
+        // became active after the first reading, and must count.
+        if (await HasSignerAsync(time.GetUtcNow(), cancellationToken))
         {
             return;
         }
