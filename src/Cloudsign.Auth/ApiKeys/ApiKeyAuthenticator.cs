@@ -68,7 +68,7 @@ public sealed partial class ApiKeyAuthenticator(
     /// <summary>
     /// Returns the key that <paramref name="secret"/> names, or raises <see cref="ApiErrorException"/>:
     /// the one generic 401 for an unknown key, another owner's email or another environment, and a
-    /// 401 that says so for a key that matches but was revoked or has expired.
+    /// 401 that states the reason for a key that matches but was revoked or has expired.
     /// </summary>
     public async Task<KeyCredential> AuthenticateAsync(
         string environment, string email, string secret, CancellationToken cancellationToken)

@@ -1,7 +1,7 @@
 namespace Cloudsign.Auth.Audit;
 
 /// <summary>
-/// One security-relevant event. It holds ids only: never a secret, a token or an email, so the
+/// One security-relevant event. It contains ids only: never a secret, a token or an email, so the
 /// trail can be shown to operators and owners as it is.
 /// </summary>
 public sealed class AuditEvent

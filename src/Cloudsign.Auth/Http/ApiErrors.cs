@@ -10,7 +10,7 @@ public static class ApiErrors
 {
     private const string CreateKeyHint = "Create a new key in the API Integration tab of the dashboard.";
 
-    // A credential failure never tells which part was wrong: unknown key, wrong email and
+    // A credential failure never reveals which part was wrong: unknown key, wrong email and
     // wrong environment all get this one text (OWASP ASVS V6.3).
     public static readonly ApiError InvalidCredentials =
         new("invalid_credentials", StatusCodes.Status401Unauthorized, "invalid credentials");

@@ -40,7 +40,7 @@ public sealed partial class CloudsignEndpointFilter(ILogger<CloudsignEndpointFil
         }
         catch (OperationCanceledException) when (httpContext.RequestAborted.IsCancellationRequested)
         {
-            // The client went away; nobody reads the response.
+            // The client disconnected, so no response can be delivered.
             throw;
         }
         catch (Exception exception) when (StorageFailure.IsOutage(exception))
@@ -58,10 +58,10 @@ public sealed partial class CloudsignEndpointFilter(ILogger<CloudsignEndpointFil
     }
 
     [LoggerMessage(EventId = 1001, EventName = "StorageUnavailable", Level = LogLevel.Error,
-        Message = "The database could not be reached while serving {Path} ({ExceptionType}); answered 503")]
+        Message = "The database could not be reached while serving {Path} ({ExceptionType}); returned 503")]
     private static partial void LogStorageUnavailable(ILogger logger, PathString path, string exceptionType);
 
     [LoggerMessage(EventId = 1002, EventName = "UnhandledException", Level = LogLevel.Error,
-        Message = "An unhandled exception occurred while serving {Path}; answered 500")]
+        Message = "An unhandled exception occurred while serving {Path}; returned 500")]
     private static partial void LogUnhandledException(ILogger logger, PathString path, Exception exception);
 }

@@ -6,7 +6,7 @@ public static class OAuthEndpoints
 {
     /// <summary>
     /// Maps the standard OAuth 2.0 endpoints under <c>/oauth</c>: token (RFC 6749), revocation
-    /// (RFC 7009) and introspection (RFC 7662). They answer in the plain OAuth JSON format, not
+    /// (RFC 7009) and introspection (RFC 7662). They respond in the plain OAuth JSON format, not
     /// in the Cloudsign envelope, because standard clients parse them.
     /// </summary>
     public static IEndpointRouteBuilder MapOAuthEndpoints(this IEndpointRouteBuilder endpoints)
@@ -58,7 +58,7 @@ public static class OAuthEndpoints
             _ => throw new OAuthErrorException(OAuthErrors.UnsupportedGrantType),
         };
 
-        // RFC 6749 §5.1 asks for Pragma: no-cache beside Cache-Control: no-store for older caches.
+        // RFC 6749 §5.1 requires Pragma: no-cache beside Cache-Control: no-store for older caches.
         httpContext.Response.Headers.Pragma = "no-cache";
         return TypedResults.Json(response, OAuthJsonContext.Default.OAuthTokenResponse);
     }

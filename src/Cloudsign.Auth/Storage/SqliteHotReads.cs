@@ -11,7 +11,7 @@ namespace Cloudsign.Auth.Storage;
 /// Nothing is cached: every read runs against the database, and disposing its reader resets the
 /// statement, which ends the read transaction so the next read returns the latest commit.
 /// NOTE: callers write their SQL against the migrations' schema, so a migration that renames a
-/// column they read must change that SQL too; the HTTP tests run on SQLite and fail if it does not.
+/// column they read must change that SQL too. The HTTP tests run on SQLite and fail if it does not.
 /// </summary>
 public sealed class SqliteHotReads(IOptions<StorageOptions> options) : IDisposable
 {

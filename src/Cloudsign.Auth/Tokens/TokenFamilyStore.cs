@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Cloudsign.Auth.Tokens;
 
-/// <summary>What the database says about the key and family behind a token, read in one query.</summary>
+/// <summary>The stored state of the key and family behind a token, read in one query.</summary>
 public sealed record SessionState(
     long OwnerAccountId,
     string? OwnerEmail,
