@@ -47,7 +47,7 @@ builder.Services
 var app = builder.Build();
 
 app.UseTrustedProxies();
-app.UseRateLimiter();
+app.UseCloudsignRateLimits();
 app.MapTokenEndpoints();
 app.MapResourceEndpoints();
 app.MapSigningEndpoints();

@@ -23,7 +23,7 @@ public sealed record KeyCredential(
 /// one indexed read by the secret's hash, then the owner's normalized email and the key's environment.
 /// </summary>
 public sealed partial class ApiKeyAuthenticator(
-    AuthDbContext db, SqliteHotReads hotReads, TimeProvider time, AuditTrail audit, ILogger<ApiKeyAuthenticator> logger)
+    LazyAuthDbContext lazyDb, SqliteHotReads hotReads, TimeProvider time, AuditTrail audit, ILogger<ApiKeyAuthenticator> logger)
 {
     private sealed record KeyRow(
         Guid Id,
@@ -65,6 +65,8 @@ public sealed partial class ApiKeyAuthenticator(
 
     private static readonly DateTimeOffsetToBinaryConverter Instants = new();
 
+    private AuthDbContext Db => lazyDb.Value;
+
     /// <summary>
     /// Returns the key that <paramref name="secret"/> names, or raises <see cref="ApiErrorException"/>:
     /// the one generic 401 for an unknown key, another owner's email or another environment, and a
@@ -76,7 +78,7 @@ public sealed partial class ApiKeyAuthenticator(
         var hash = ApiKeySecret.Hash(secret);
         var row = hotReads.Enabled
             ? await hotReads.ReadFirstAsync(FindByHashSql, p => p.AddWithValue("$hash", hash), ReadKeyRow, cancellationToken)
-            : await FindByHash.For(db)(db, hash, cancellationToken);
+            : await FindByHash.For(Db)(Db, hash, cancellationToken);
 
         // The lookup matched the hash already; the fixed-time check keeps that true whatever the
         // database's collation or comparison does.
@@ -113,7 +115,7 @@ public sealed partial class ApiKeyAuthenticator(
     public async Task<KeyCredential> AuthenticateClientAsync(Guid keyId, string secret, CancellationToken cancellationToken)
     {
         var hash = ApiKeySecret.Hash(secret);
-        var row = await FindById.For(db)(db, keyId, cancellationToken);
+        var row = await FindById.For(Db)(Db, keyId, cancellationToken);
 
         // Compare against a zero hash when the key is unknown, so both failures cost the same.
         var stored = row?.SecretHash ?? new byte[hash.Length];

@@ -11,6 +11,7 @@ namespace Cloudsign.Auth.ApiKeys;
 /// </summary>
 public sealed partial class ApiKeyUsageRecorder(
     IServiceScopeFactory scopeFactory,
+    SqliteWriteGate writeGate,
     ILogger<ApiKeyUsageRecorder> logger) : BackgroundService
 {
     private static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(5);
@@ -31,6 +32,7 @@ public sealed partial class ApiKeyUsageRecorder(
 
         await using var scope = scopeFactory.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
+        using var gate = await writeGate.EnterAsync(cancellationToken);
         foreach (var keyId in _pending.Keys)
         {
             if (!_pending.TryRemove(keyId, out var usedAt))

@@ -16,6 +16,7 @@ public sealed partial class AuditTrail(
     IServiceScopeFactory scopeFactory,
     IHttpContextAccessor httpContextAccessor,
     IOptions<StorageOptions> storage,
+    SqliteWriteGate writeGate,
     TimeProvider time,
     ILogger<AuditTrail> logger) : BackgroundService
 {
@@ -160,6 +161,7 @@ public sealed partial class AuditTrail(
     {
         await using var connection = new SqliteConnection(storage.Value.ConnectionString);
         await connection.OpenAsync(cancellationToken);
+        using var gate = await writeGate.EnterAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;

@@ -48,20 +48,32 @@ public static class DashboardServiceCollectionExtensions
     /// </summary>
     public static WebApplication MapDashboard(this WebApplication app)
     {
-        // A browser navigation that ends without a body, such as the 404 for another account's
-        // key, gets a readable page. API clients, which do not ask for HTML, get the bare status.
-        app.UseWhen(
-            context => IsDashboardPage(context) && context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase),
-            branch => branch.UseStatusCodePages(StatusCodePage.WriteAsync));
-        app.UseWhen(IsDashboardPage, branch => branch.Use(AddSecurityHeaders));
-        app.UseStaticFiles();
-        app.UseAuthentication();
-        app.UseAuthorization();
+        // The API, its reference and the OpenAPI document skip the dashboard's middleware: they
+        // set their own headers and authenticate nothing by cookie, and a load profile of the token
+        // endpoint counted the session cookie lookup and the static file check on every request.
+        app.UseWhen(IsDashboardPage, dashboard =>
+        {
+            // A browser navigation that ends without a body, such as the 404 for another account's
+            // key, gets a readable page. API clients, which do not ask for HTML, get the bare status.
+            dashboard.UseWhen(
+                context => context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase),
+                branch => branch.UseStatusCodePages(StatusCodePage.WriteAsync));
+            dashboard.Use(AddSecurityHeaders);
+            dashboard.UseStaticFiles();
+            dashboard.UseAuthentication();
+            dashboard.UseAuthorization();
+        });
+
+        // WebApplication puts authentication and authorization at the start of the whole pipeline
+        // unless the application added them itself, which it checks by these two properties. A
+        // branch's properties do not reach the application, so they are set here.
+        var properties = ((IApplicationBuilder)app).Properties;
+        properties["__AuthenticationMiddlewareSet"] = true;
+        properties["__AuthorizationMiddlewareSet"] = true;
         app.MapRazorPages();
         return app;
     }
 
-    // The API, its reference and the OpenAPI document set their own headers.
     private static bool IsDashboardPage(HttpContext context) =>
         !context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal)
         && !context.Request.Path.StartsWithSegments("/docs", StringComparison.Ordinal)

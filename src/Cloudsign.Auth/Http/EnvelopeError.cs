@@ -27,7 +27,7 @@ public sealed class EnvelopeError(ApiError error, IReadOnlyList<KeyValuePair<str
             }
         }
 
-        return response.WriteAsJsonAsync(new Envelope<object>(null, Error.Message), CloudsignJsonContext.Default.EnvelopeObject);
+        return JsonResponse.WriteAsync(response, new Envelope<object>(null, Error.Message), CloudsignJsonContext.Default.EnvelopeObject);
     }
 
     static void IEndpointMetadataProvider.PopulateMetadata(MethodInfo method, EndpointBuilder builder)

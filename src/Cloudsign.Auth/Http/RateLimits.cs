@@ -41,6 +41,20 @@ public static class RateLimits
         return services;
     }
 
+    /// <summary>
+    /// Adds the rate limiter middleware, which must run after the trusted proxies' middleware.
+    /// With the limits switched off, as for load benchmarks, it is left out of the pipeline.
+    /// </summary>
+    public static WebApplication UseCloudsignRateLimits(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<IOptions<RateLimitingOptions>>().Value.Enabled)
+        {
+            app.UseRateLimiter();
+        }
+
+        return app;
+    }
+
     internal static FixedWindowRateLimiterOptions WindowOf(int permitsPerMinute) => new()
     {
         PermitLimit = permitsPerMinute,
@@ -94,6 +108,11 @@ public sealed class AccountRateLimiter(IOptions<RateLimitingOptions> options) : 
     /// </summary>
     public void Acquire(long accountId)
     {
+        if (!options.Value.Enabled)
+        {
+            return;
+        }
+
         using var lease = _limiter.AttemptAcquire(accountId);
         if (!lease.IsAcquired)
         {

@@ -30,7 +30,7 @@ public static class MeEndpoint
         return endpoints;
     }
 
-    private static async Task<Results<Ok<Envelope<MeData>>, EnvelopeError>> GetMeAsync(
+    private static async Task<Results<EnvelopeOk<MeData>, EnvelopeError>> GetMeAsync(
         HttpContext httpContext,
         TokenValidator validator,
         TokenFamilyStore families,
@@ -92,6 +92,6 @@ public static class MeEndpoint
             token.Subject.Environment,
             token.Subject.KeyId,
             token.ExpiresAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
-        return TypedResults.Ok(Envelope.Success(data));
+        return new EnvelopeOk<MeData>(data);
     }
 }

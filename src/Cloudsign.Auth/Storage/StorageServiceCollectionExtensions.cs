@@ -30,7 +30,9 @@ public static class StorageServiceCollectionExtensions
             provider.GetRequiredService<IOptions<StorageOptions>>().Value.IsPostgreSql
                 ? provider.GetRequiredService<PostgresAuthDbContext>()
                 : provider.GetRequiredService<SqliteAuthDbContext>());
+        services.AddScoped<LazyAuthDbContext>();
         services.AddSingleton<SqliteHotReads>();
+        services.AddSingleton<SqliteWriteGate>();
         services.AddSingleton<StorageMigrator>();
         services.AddHostedService(provider => provider.GetRequiredService<StorageMigrator>());
         return services;

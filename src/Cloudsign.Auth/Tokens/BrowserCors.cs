@@ -19,14 +19,16 @@ internal sealed record BrowserCorsKey(Guid KeyId, IReadOnlyList<string>? Allowed
 /// (the Fetch standard's CORS protocol). Only origins configured on API keys count; the service's
 /// own pages are same-origin and need no CORS.
 /// </summary>
-public sealed class BrowserOrigins(AuthDbContext db, TimeProvider time)
+public sealed class BrowserOrigins(LazyAuthDbContext lazyDb, TimeProvider time)
 {
+
+    private AuthDbContext Db => lazyDb.Value;
     /// <summary>Returns whether an active cookie-mode key allows <paramref name="origin"/>.</summary>
     public Task<bool> IsAllowedForAnyKeyAsync(string origin, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var normalized = Normalize(origin);
-        return db.ApiKeys.AsNoTracking().AnyAsync(
+        return Db.ApiKeys.AsNoTracking().AnyAsync(
             k => k.Delivery == RefreshTokenDelivery.Cookie && k.RevokedAt == null && k.ExpiresAt > now && k.AllowedOrigins.Contains(normalized),
             cancellationToken);
     }
@@ -35,7 +37,7 @@ public sealed class BrowserOrigins(AuthDbContext db, TimeProvider time)
     public Task<bool> IsAllowedForKeyAsync(Guid keyId, string origin, CancellationToken cancellationToken)
     {
         var normalized = Normalize(origin);
-        return db.ApiKeys.AsNoTracking().AnyAsync(k => k.Id == keyId && k.AllowedOrigins.Contains(normalized), cancellationToken);
+        return Db.ApiKeys.AsNoTracking().AnyAsync(k => k.Id == keyId && k.AllowedOrigins.Contains(normalized), cancellationToken);
     }
 
     /// <summary>Returns whether <paramref name="origin"/> is one of <paramref name="allowed"/>, which are stored normalized.</summary>

@@ -1,4 +1,6 @@
 using System.Threading.Channels;
+using Cloudsign.Auth.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Cloudsign.Auth.Tokens;
 
@@ -11,6 +13,8 @@ namespace Cloudsign.Auth.Tokens;
 /// </summary>
 public sealed partial class RefreshSpendWriter(
     IServiceScopeFactory scopeFactory,
+    IOptions<StorageOptions> storage,
+    SqliteWriteGate writeGate,
     ILogger<RefreshSpendWriter> logger) : BackgroundService
 {
     /// <summary>The largest number of spends committed in one transaction.</summary>
@@ -72,6 +76,12 @@ public sealed partial class RefreshSpendWriter(
 
     private async Task WriteBatchAsync(IReadOnlyList<PendingSpend> batch)
     {
+        if (!storage.Value.IsPostgreSql)
+        {
+            await WriteBatchToSqliteAsync(batch);
+            return;
+        }
+
         try
         {
             await using var scope = scopeFactory.CreateAsyncScope();
@@ -105,6 +115,73 @@ public sealed partial class RefreshSpendWriter(
                 pending.Completion.TrySetException(exception);
             }
         }
+    }
+
+    // Only the writer loop, or a spend written alone once the loop has ended, uses the statements.
+    // Never disposed, like the write gate: a late spend may still release it during disposal.
+    private readonly SemaphoreSlim _sqliteLock = new(1, 1);
+
+    private SqliteSpendStatements? _sqlite;
+
+    // One transaction for the batch. Each insert that finds its jti spent already inserts nothing,
+    // and the earlier spend's time is read back, so one reused token does not fail the others.
+    private async Task WriteBatchToSqliteAsync(IReadOnlyList<PendingSpend> batch)
+    {
+        var earlier = new DateTimeOffset?[batch.Count];
+        await _sqliteLock.WaitAsync();
+        try
+        {
+            using (await writeGate.EnterAsync(CancellationToken.None))
+            {
+                _sqlite ??= SqliteSpendStatements.Open(storage.Value.ConnectionString);
+                using var transaction = _sqlite.Begin();
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    earlier[i] = _sqlite.TrySpend(batch[i].Record);
+                }
+
+                transaction.Commit();
+            }
+        }
+#pragma warning disable CA1031 // Each waiting refresh rethrows the failure, and its endpoint filter turns it into 503 or 500.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            // The connection may be broken; the next batch opens a new one.
+            _sqlite?.Dispose();
+            _sqlite = null;
+            foreach (var pending in batch)
+            {
+                pending.Completion.TrySetException(exception);
+            }
+
+            return;
+        }
+        finally
+        {
+            _sqliteLock.Release();
+        }
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            batch[i].Completion.TrySetResult(earlier[i]);
+        }
+    }
+
+    public override void Dispose()
+    {
+        _sqliteLock.Wait();
+        try
+        {
+            _sqlite?.Dispose();
+            _sqlite = null;
+        }
+        finally
+        {
+            _sqliteLock.Release();
+        }
+
+        base.Dispose();
     }
 
     [LoggerMessage(EventId = 5101, EventName = "SpendBatchRetried", Level = LogLevel.Debug,

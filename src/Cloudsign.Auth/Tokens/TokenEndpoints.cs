@@ -51,7 +51,7 @@ public static class TokenEndpoints
         return endpoints;
     }
 
-    private static async Task<Results<Ok<Envelope<TokenPairData>>, EnvelopeError>> RequestTokensAsync(
+    private static async Task<Results<EnvelopeOk<TokenPairData>, EnvelopeError>> RequestTokensAsync(
         HttpContext httpContext,
         TokenService tokens,
         IOptions<EnvironmentOptions> environments,
@@ -67,10 +67,10 @@ public static class TokenEndpoints
         var tokenRequest = AccessTokenRequest.Parse(body.Span, environments.Value);
         var grant = await tokens.IssueAsync(tokenRequest, cancellationToken);
         httpContext.Features.Set(new BrowserCorsKey(grant.Subject.KeyId, grant.AllowedOrigins));
-        return TypedResults.Ok(Envelope.Success(Deliver(httpContext, grant)));
+        return new EnvelopeOk<TokenPairData>(Deliver(httpContext, grant));
     }
 
-    private static async Task<Results<Ok<Envelope<TokenPairData>>, EnvelopeError>> RefreshAsync(
+    private static async Task<Results<EnvelopeOk<TokenPairData>, EnvelopeError>> RefreshAsync(
         HttpContext httpContext,
         TokenService tokens,
         CancellationToken cancellationToken)
@@ -83,10 +83,10 @@ public static class TokenEndpoints
 
         var grant = await tokens.RefreshAsync(presented, CsrfHeader(httpContext), cancellationToken);
         httpContext.Features.Set(new BrowserCorsKey(grant.Subject.KeyId, AllowedOrigins: null));
-        return TypedResults.Ok(Envelope.Success(Deliver(httpContext, grant)));
+        return new EnvelopeOk<TokenPairData>(Deliver(httpContext, grant));
     }
 
-    private static async Task<Results<Ok<Envelope<object>>, EnvelopeError>> RevokeAsync(
+    private static async Task<Results<EnvelopeOk<object>, EnvelopeError>> RevokeAsync(
         HttpContext httpContext,
         TokenService tokens,
         CancellationToken cancellationToken)
@@ -101,7 +101,7 @@ public static class TokenEndpoints
         }
 
         await tokens.RevokeAsync(presented, CsrfHeader(httpContext), cancellationToken);
-        return TypedResults.Ok(new Envelope<object>(null, ""));
+        return new EnvelopeOk<object>(null);
     }
 
     // In cookie mode the refresh token goes only into the cookie, and the body carries the CSRF value.

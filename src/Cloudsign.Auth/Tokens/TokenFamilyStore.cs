@@ -21,7 +21,7 @@ public sealed record SpendRecord(Guid Jti, Guid FamilyId, DateTimeOffset SpentAt
 /// The durable state of token families: spent refresh tokens and revoked families. Nothing is
 /// written when a family starts; a refresh records one spend, a revocation one row.
 /// </summary>
-public sealed class TokenFamilyStore(AuthDbContext db, SqliteHotReads hotReads)
+public sealed class TokenFamilyStore(LazyAuthDbContext lazyDb, SqliteHotReads hotReads)
 {
     // The same read as ReadState, in the SQLite schema of the migrations (EF Core stores a Guid as upper-case text).
     private const string ReadStateSql = """
@@ -34,6 +34,8 @@ public sealed class TokenFamilyStore(AuthDbContext db, SqliteHotReads hotReads)
         """;
 
     private static readonly DateTimeOffsetToBinaryConverter Instants = new();
+
+    private AuthDbContext Db => lazyDb.Value;
 
     private static readonly CompiledQueryPerModel<Func<AuthDbContext, Guid, Guid, CancellationToken, Task<SessionState?>>> ReadState = new(() =>
         EF.CompileAsyncQuery((AuthDbContext context, Guid keyId, Guid familyId, CancellationToken _) =>
@@ -49,7 +51,7 @@ public sealed class TokenFamilyStore(AuthDbContext db, SqliteHotReads hotReads)
     {
         if (!hotReads.Enabled)
         {
-            return ReadState.For(db)(db, keyId, familyId, cancellationToken);
+            return ReadState.For(Db)(Db, keyId, familyId, cancellationToken);
         }
 
         return hotReads.ReadFirstAsync(
@@ -77,19 +79,19 @@ public sealed class TokenFamilyStore(AuthDbContext db, SqliteHotReads hotReads)
     public async Task<DateTimeOffset?> TrySpendAsync(
         Guid jti, Guid familyId, DateTimeOffset spentAt, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
-        db.SpentRefreshTokens.Add(new SpentRefreshToken { Jti = jti, FamilyId = familyId, SpentAt = spentAt, ExpiresAt = expiresAt });
+        Db.SpentRefreshTokens.Add(new SpentRefreshToken { Jti = jti, FamilyId = familyId, SpentAt = spentAt, ExpiresAt = expiresAt });
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await Db.SaveChangesAsync(cancellationToken);
 
             // Detached, so that the same context can record the next spend, even of the same jti.
-            db.ChangeTracker.Clear();
+            Db.ChangeTracker.Clear();
             return null;
         }
         catch (DbUpdateException exception) when (IsUniqueViolation(exception))
         {
-            db.ChangeTracker.Clear();
-            var earlier = await db.SpentRefreshTokens.AsNoTracking()
+            Db.ChangeTracker.Clear();
+            var earlier = await Db.SpentRefreshTokens.AsNoTracking()
                 .Where(s => s.Jti == jti)
                 .Select(s => (DateTimeOffset?)s.SpentAt)
                 .FirstOrDefaultAsync(cancellationToken);
@@ -99,7 +101,7 @@ public sealed class TokenFamilyStore(AuthDbContext db, SqliteHotReads hotReads)
 
     /// <summary>Returns whether refresh token <paramref name="jti"/> was spent already.</summary>
     public Task<bool> IsSpentAsync(Guid jti, CancellationToken cancellationToken) =>
-        db.SpentRefreshTokens.AsNoTracking().AnyAsync(s => s.Jti == jti, cancellationToken);
+        Db.SpentRefreshTokens.AsNoTracking().AnyAsync(s => s.Jti == jti, cancellationToken);
 
     /// <summary>
     /// Inserts every spend in one transaction. Returns <c>false</c>, with nothing written, when any
@@ -113,10 +115,10 @@ public sealed class TokenFamilyStore(AuthDbContext db, SqliteHotReads hotReads)
             return false;
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await Db.Database.BeginTransactionAsync(cancellationToken);
         foreach (var spend in spends)
         {
-            db.SpentRefreshTokens.Add(new SpentRefreshToken
+            Db.SpentRefreshTokens.Add(new SpentRefreshToken
             {
                 Jti = spend.Jti, FamilyId = spend.FamilyId, SpentAt = spend.SpentAt, ExpiresAt = spend.ExpiresAt,
             });
@@ -124,14 +126,14 @@ public sealed class TokenFamilyStore(AuthDbContext db, SqliteHotReads hotReads)
 
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await Db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return true;
         }
         catch (DbUpdateException exception) when (IsUniqueViolation(exception))
         {
             // Disposing the transaction rolls back the rows written before the violation.
-            db.ChangeTracker.Clear();
+            Db.ChangeTracker.Clear();
             return false;
         }
     }
@@ -140,7 +142,7 @@ public sealed class TokenFamilyStore(AuthDbContext db, SqliteHotReads hotReads)
     public async Task RevokeFamilyAsync(
         ValidatedToken token, string reason, DateTimeOffset revokedAt, CancellationToken cancellationToken)
     {
-        db.TokenFamilyRevocations.Add(new TokenFamilyRevocation
+        Db.TokenFamilyRevocations.Add(new TokenFamilyRevocation
         {
             FamilyId = token.FamilyId,
             AccountId = token.Subject.AccountId,
@@ -151,12 +153,12 @@ public sealed class TokenFamilyStore(AuthDbContext db, SqliteHotReads hotReads)
         });
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await Db.SaveChangesAsync(cancellationToken);
         }
         catch (DbUpdateException exception) when (IsUniqueViolation(exception))
         {
             // Already revoked, by a concurrent reuse or an earlier call.
-            db.ChangeTracker.Clear();
+            Db.ChangeTracker.Clear();
         }
     }
 

@@ -11,6 +11,7 @@ namespace Cloudsign.Auth.Tokens;
 /// </summary>
 public sealed partial class TokenStateSweeper(
     IServiceScopeFactory scopeFactory,
+    SqliteWriteGate writeGate,
     TimeProvider time,
     IOptions<TokenOptions> options,
     ILogger<TokenStateSweeper> logger) : BackgroundService
@@ -23,6 +24,7 @@ public sealed partial class TokenStateSweeper(
         var cutoff = time.GetUtcNow() - options.Value.ClockSkew;
         await using var scope = scopeFactory.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
+        using var gate = await writeGate.EnterAsync(cancellationToken);
         var spent = await db.SpentRefreshTokens.Where(s => s.ExpiresAt < cutoff).ExecuteDeleteAsync(cancellationToken);
         var revoked = await db.TokenFamilyRevocations.Where(r => r.ExpiresAt < cutoff).ExecuteDeleteAsync(cancellationToken);
         if (spent + revoked > 0)
