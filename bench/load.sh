@@ -24,6 +24,9 @@ Usage: bench/load.sh [options]
                             which keeps a password off the command line.
   --database-pid PID        also read the CPU time of this process and its children (the
                             PostgreSQL postmaster) and print database CPU µs per request
+  --start-postgresql        start a throwaway PostgreSQL cluster with the default durability
+                            (fsync and synchronous_commit on) from pg_config --bindir, on a free
+                            port of 127.0.0.1, and run the service on it with --database-pid set
   --no-write-variants       skip the floor's group-commit and insert-per-request variants
   --soak MINUTES            afterwards, load the service for MINUTES (token, refresh and /me in
                             turn, 20 s each) and print its resident memory after 1 minute and at the end
@@ -44,6 +47,7 @@ write_variants=1
 soak_minutes=0
 build=1
 fail_on_errors=0
+start_postgresql=0
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -59,6 +63,7 @@ while [ $# -gt 0 ]; do
     --soak) soak_minutes=$2; shift 2 ;;
     --no-build) build=0; shift ;;
     --fail-on-errors) fail_on_errors=1; shift ;;
+    --start-postgresql) start_postgresql=1; provider=postgresql; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -67,7 +72,7 @@ done
 for tool in wrk curl jq; do
   command -v "$tool" >/dev/null || { echo "$tool is missing; install it with: apt-get install -y $tool" >&2; exit 1; }
 done
-if [ "$provider" != sqlite ] && [ -z "$connection_string" ]; then
+if [ "$provider" != sqlite ] && [ -z "$connection_string" ] && [ "$start_postgresql" -eq 0 ]; then
   echo "--provider $provider needs --connection-string or CLOUDSIGN_BENCH_CONNECTION_STRING" >&2
   exit 2
 fi
@@ -84,6 +89,11 @@ floor_bin=bench/Cloudsign.Auth.Floor/bin/Release/net10.0/Cloudsign.Auth.Floor
 work=$(mktemp -d)
 chmod 700 "$work"
 pids=()
+pg_bin=""
+pg_dir=""
+as_postgres() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
 cleanup() {
   for pid in "${pids[@]}"; do
     kill "$pid" 2>/dev/null || true
@@ -91,6 +101,10 @@ cleanup() {
   for pid in "${pids[@]}"; do
     wait "$pid" 2>/dev/null || true
   done
+  if [ -n "$pg_dir" ]; then
+    as_postgres "$pg_bin/pg_ctl" -D "$pg_dir/data" -m fast -w stop >/dev/null 2>&1 || true
+    rm -rf "$pg_dir"
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -110,6 +124,21 @@ wait_ready() {
   cat "$log" >&2
   exit 1
 }
+
+# A throwaway cluster, trusted on 127.0.0.1 only and removed at exit. Its postmaster's pid is the
+# first line of postmaster.pid; the backends are its children, so their CPU time counts too.
+if [ "$start_postgresql" -eq 1 ]; then
+  pg_bin=$(pg_config --bindir)
+  pg_port=$(free_port)
+  pg_dir=$(mktemp -d)
+  if [ "$(id -u)" -eq 0 ]; then chown postgres "$pg_dir"; fi
+  as_postgres "$pg_bin/initdb" -D "$pg_dir/data" -U postgres --auth=trust --no-instructions >/dev/null
+  as_postgres sh -c "echo 'host all all 127.0.0.1/32 trust' >'$pg_dir/data/pg_hba.conf'"
+  as_postgres "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w \
+    -o "-c listen_addresses=127.0.0.1 -p $pg_port -c unix_socket_directories='' -c max_connections=200" start >/dev/null
+  database_pid=$(head -n 1 "$pg_dir/data/postmaster.pid")
+  connection_string="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
+fi
 
 # The service: its own database, account and key, no rate limits, logs in the work folder.
 export CLOUDSIGN_Storage__Provider=$provider

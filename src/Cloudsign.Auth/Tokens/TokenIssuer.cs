@@ -72,7 +72,9 @@ public sealed class TokenIssuer(SigningKeyRing ring, TimeProvider time, IOptions
         var accessToken = Handler.CreateToken(WritePayload(access, settings, familyExpires: null, csrf: null), credentials, AccessHeader);
 
         var csrf = withCsrf ? NewCsrfValue() : null;
-        var refreshId = Guid.NewGuid();
+        // A version 7 UUID starts with its creation time, so the spends recorded at refresh are
+        // appended at the end of the jti index rather than written to a random page of it.
+        var refreshId = Guid.CreateVersion7(now);
         var refresh = new ClaimSet(refreshId, TokenClaims.RefreshType, subject, issuedAt, refreshExpires, family.Id);
         var refreshToken = Handler.CreateToken(WritePayload(refresh, settings, familyExpires, csrf), credentials, RefreshHeader);
 

@@ -101,7 +101,13 @@ public sealed partial class TokenService(
 
         accountLimiter.Acquire(token.Subject.AccountId);
 
-        var earlierSpend = await spends.SpendAsync(token.Id, token.FamilyId, now, token.ExpiresAt);
+        // The next pair is signed while the spend commits, and is returned only if this refresh
+        // spent the token: the CPU work of signing overlaps the wait for the group commit.
+        var spend = spends.SpendAsync(token.Id, token.FamilyId, now, token.ExpiresAt);
+        var delivery = token.Csrf is null ? RefreshTokenDelivery.Body : RefreshTokenDelivery.Cookie;
+        var tokens = issuer.Issue(token.Subject, new TokenFamily(token.FamilyId, familyExpires), withCsrf: delivery == RefreshTokenDelivery.Cookie);
+
+        var earlierSpend = await spend;
         if (earlierSpend is { } spentAt && !IsWithinReuseGrace(spentAt, now))
         {
             await families.RevokeFamilyAsync(token, "reuse", now, cancellationToken);
@@ -113,9 +119,6 @@ public sealed partial class TokenService(
             throw new ApiErrorException(ApiErrors.RefreshTokenReused);
         }
 
-        var delivery = token.Csrf is null ? RefreshTokenDelivery.Body : RefreshTokenDelivery.Cookie;
-        var family = new TokenFamily(token.FamilyId, familyExpires);
-        var tokens = issuer.Issue(token.Subject, family, withCsrf: delivery == RefreshTokenDelivery.Cookie);
         LogRefreshed(logger, token.Subject.KeyId, token.Id, tokens.RefreshTokenId, token.FamilyId);
         await audit.RecordAsync(
             AuditEventTypes.TokenRefreshed, AuditEventTypes.Success, token.Subject.AccountId, token.Subject.KeyId, token.Id, token.FamilyId);

@@ -27,6 +27,20 @@ public abstract class AccessTokenRequestTests(CloudsignFactory factory)
     }
 
     [Fact]
+    public async Task TokenRequest_RefreshJti_IsVersion7Uuid()
+    {
+        var key = await factory.CreateKeyAsync();
+
+        var pair = await CloudsignFactory.IssueAsync(_client, key);
+
+        // Time-ordered ids keep the spends' primary key growing at one end.
+        var refreshJti = Guid.Parse(Jwt.Text(Jwt.Payload(pair.RefreshToken!), "jti"));
+        var accessJti = Guid.Parse(Jwt.Text(Jwt.Payload(pair.AccessToken), "jti"));
+        Assert.Equal(7, refreshJti.Version);
+        Assert.Equal(4, accessJti.Version);
+    }
+
+    [Fact]
     public async Task TokenRequest_ExpiresIn_EqualsExpMinusIat()
     {
         var key = await factory.CreateKeyAsync();
