@@ -163,7 +163,11 @@ public sealed partial class ApiKeyAuthenticator(
         (DateTimeOffset)Instants.ConvertFromProvider(reader.GetInt64(5))!,
         reader.IsDBNull(6) ? null : (DateTimeOffset)Instants.ConvertFromProvider(reader.GetInt64(6))!,
         Enum.Parse<RefreshTokenDelivery>(reader.GetString(7)),
-        JsonSerializer.Deserialize<List<string>>(reader.GetString(8)) ?? []);
+        ReadOrigins(reader.GetString(8)));
+
+    // EF Core stores the origins as a JSON array, and most keys have none.
+    private static List<string> ReadOrigins(string json) =>
+        json == "[]" ? [] : JsonSerializer.Deserialize<List<string>>(json) ?? [];
 
     [LoggerMessage(EventId = 3201, EventName = "TokenRequestRejected", Level = LogLevel.Information,
         Message = "Rejected a token request: {Reason} (key {KeyId})")]

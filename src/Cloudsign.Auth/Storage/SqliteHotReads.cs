@@ -29,10 +29,11 @@ public sealed class SqliteHotReads(IOptions<StorageOptions> options) : IDisposab
     /// Runs <paramref name="sql"/> with the parameters <paramref name="bind"/> sets and maps the first
     /// row, or returns <c>null</c> when there is none.
     /// </summary>
-    public async Task<T?> ReadFirstAsync<T>(
+    public Task<T?> ReadFirstAsync<T>(
         string sql, Action<SqliteParameterCollection> bind, Func<SqliteDataReader, T> map, CancellationToken cancellationToken)
         where T : class
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var idle = _idle.GetOrAdd(sql, _ => []);
         var command = idle.TryTake(out var prepared) ? prepared : Prepare(sql);
         var reusable = false;
@@ -40,14 +41,17 @@ public sealed class SqliteHotReads(IOptions<StorageOptions> options) : IDisposab
         {
             command.Parameters.Clear();
             bind(command.Parameters);
+
+            // Microsoft.Data.Sqlite runs every command synchronously; its async methods only wrap
+            // the result in a task, which here would cost an allocation per read and nothing else.
             T? result;
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            using (var reader = command.ExecuteReader())
             {
-                result = await reader.ReadAsync(cancellationToken) ? map(reader) : null;
+                result = reader.Read() ? map(reader) : null;
             }
 
             reusable = true;
-            return result;
+            return Task.FromResult(result);
         }
         finally
         {
