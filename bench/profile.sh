@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# CPU profile of the service under load: starts the Release build on a temporary SQLite file,
-# loads one endpoint with wrk (2 threads, 64 connections), and records the service with Linux
-# perf while the load runs, after a warm-up that lets the JIT's tiering settle. The JIT writes
+# CPU profile of the service under load. It starts the Release build on a temporary SQLite file
+# and loads one endpoint with wrk (2 threads, 64 connections). After a warm-up that lets the JIT's
+# tiering settle, Linux perf records the service while the load runs. The runtime writes
 # /tmp/perf-PID.map so that perf names the managed frames.
 # Usage: bash bench/profile.sh token|refresh|me [SECONDS] [OUTPUT]
 # Then: perf report -i OUTPUT --no-children --sort dso,sym

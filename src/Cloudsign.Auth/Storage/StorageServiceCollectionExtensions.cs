@@ -48,22 +48,22 @@ public static class StorageServiceCollectionExtensions
 
     /// <summary>
     /// Adds two Npgsql settings that the connection string does not set itself. <c>No Reset On
-    /// Close</c> skips the <c>DISCARD ALL</c> that Npgsql otherwise sends when a pooled connection
-    /// is reused, because the service leaves no session state behind (its session advisory lock is
+    /// Close</c> skips the <c>DISCARD ALL</c> with which Npgsql otherwise resets a pooled connection
+    /// between uses, because the service leaves no session state behind (its session advisory lock is
     /// released in a finally block). <c>Max Auto Prepare</c> keeps the repeated statements
     /// prepared on the server. With both, bench/load.sh measured the database's CPU per token
     /// request at 102 µs instead of 257 µs.
     /// </summary>
     internal static string WithPostgresDefaults(string connectionString)
     {
-        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        var explicitSettings = new DbConnectionStringBuilder { ConnectionString = connectionString };
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose"))
+        if (!explicitSettings.ContainsKey("No Reset On Close") && !explicitSettings.ContainsKey("NoResetOnClose"))
         {
             builder.NoResetOnClose = true;
         }
 
-        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
+        if (!explicitSettings.ContainsKey("Max Auto Prepare") && !explicitSettings.ContainsKey("MaxAutoPrepare"))
         {
             builder.MaxAutoPrepare = 20;
         }

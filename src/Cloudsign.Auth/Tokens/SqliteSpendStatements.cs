@@ -27,6 +27,7 @@ internal sealed class SqliteSpendStatements : IDisposable
     private readonly SqliteConnection _connection;
     private readonly SqliteCommand _insert;
     private readonly SqliteCommand _readSpentAt;
+    private readonly SqliteCommand _readState;
 
     private SqliteSpendStatements(SqliteConnection connection)
     {
@@ -40,6 +41,10 @@ internal sealed class SqliteSpendStatements : IDisposable
         _readSpentAt = connection.CreateCommand();
         _readSpentAt.CommandText = ReadSpentAtSql;
         _readSpentAt.Parameters.Add("$jti", SqliteType.Text);
+        _readState = connection.CreateCommand();
+        _readState.CommandText = TokenFamilyStore.ReadStateSql;
+        _readState.Parameters.Add("$key", SqliteType.Text);
+        _readState.Parameters.Add("$family", SqliteType.Text);
     }
 
     public static SqliteSpendStatements Open(string connectionString)
@@ -51,6 +56,7 @@ internal sealed class SqliteSpendStatements : IDisposable
             var statements = new SqliteSpendStatements(connection);
             statements._insert.Prepare();
             statements._readSpentAt.Prepare();
+            statements._readState.Prepare();
             return statements;
         }
         catch
@@ -66,6 +72,7 @@ internal sealed class SqliteSpendStatements : IDisposable
         var transaction = _connection.BeginTransaction(deferred: false);
         _insert.Transaction = transaction;
         _readSpentAt.Transaction = transaction;
+        _readState.Transaction = transaction;
         return transaction;
     }
 
@@ -91,8 +98,18 @@ internal sealed class SqliteSpendStatements : IDisposable
             : spend.SpentAt;
     }
 
+    /// <summary>Reads the state of key <paramref name="keyId"/> and family <paramref name="familyId"/>; <c>null</c> when the key does not exist.</summary>
+    public SessionState? ReadState(Guid keyId, Guid familyId)
+    {
+        _readState.Parameters[0].Value = keyId.ToString().ToUpperInvariant();
+        _readState.Parameters[1].Value = familyId.ToString().ToUpperInvariant();
+        using var reader = _readState.ExecuteReader();
+        return reader.Read() ? TokenFamilyStore.MapState(reader) : null;
+    }
+
     public void Dispose()
     {
+        _readState.Dispose();
         _insert.Dispose();
         _readSpentAt.Dispose();
         _connection.Dispose();

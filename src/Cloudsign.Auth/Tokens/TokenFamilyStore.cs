@@ -14,6 +14,16 @@ public sealed record SessionState(
     bool FamilyRevoked,
     string KeyEnvironment);
 
+/// <summary>
+/// The outcome of a spend: <see cref="EarlierSpend"/> is <c>null</c> when this spend recorded the
+/// token, or the time of the earlier spend; <see cref="State"/> is the session state when the
+/// writer read it in the same transaction.
+/// </summary>
+public sealed record SpendResult(DateTimeOffset? EarlierSpend, SessionState? State)
+{
+    public static readonly SpendResult Spent = new(null, null);
+}
+
 /// <summary>One refresh-token spend to record.</summary>
 public sealed record SpendRecord(Guid Jti, Guid FamilyId, DateTimeOffset SpentAt, DateTimeOffset ExpiresAt);
 
@@ -24,7 +34,7 @@ public sealed record SpendRecord(Guid Jti, Guid FamilyId, DateTimeOffset SpentAt
 public sealed class TokenFamilyStore(LazyAuthDbContext lazyDb, SqliteHotReads hotReads)
 {
     // The same read as ReadState, in the SQLite schema of the migrations (EF Core stores a Guid as upper-case text).
-    private const string ReadStateSql = """
+    internal const string ReadStateSql = """
         SELECT k."AccountId", a."NormalizedEmail", k."ExpiresAt", k."RevokedAt",
                EXISTS (SELECT 1 FROM "token_family_revocations" AS f WHERE f."FamilyId" = $family),
                k."Environment"
@@ -61,15 +71,18 @@ public sealed class TokenFamilyStore(LazyAuthDbContext lazyDb, SqliteHotReads ho
                 parameters.AddWithValue("$key", keyId.ToString().ToUpperInvariant());
                 parameters.AddWithValue("$family", familyId.ToString().ToUpperInvariant());
             },
-            reader => new SessionState(
-                reader.GetInt64(0),
-                reader.IsDBNull(1) ? null : reader.GetString(1),
-                (DateTimeOffset)Instants.ConvertFromProvider(reader.GetInt64(2))!,
-                reader.IsDBNull(3) ? null : (DateTimeOffset)Instants.ConvertFromProvider(reader.GetInt64(3))!,
-                reader.GetBoolean(4),
-                reader.GetString(5)),
+            MapState,
             cancellationToken);
     }
+
+    /// <summary>Maps a row of <see cref="ReadStateSql"/>.</summary>
+    internal static SessionState MapState(SqliteDataReader reader) => new(
+        reader.GetInt64(0),
+        reader.IsDBNull(1) ? null : reader.GetString(1),
+        (DateTimeOffset)Instants.ConvertFromProvider(reader.GetInt64(2))!,
+        reader.IsDBNull(3) ? null : (DateTimeOffset)Instants.ConvertFromProvider(reader.GetInt64(3))!,
+        reader.GetBoolean(4),
+        reader.GetString(5));
 
     /// <summary>
     /// Records the spend of refresh token <paramref name="jti"/>. Returns <c>null</c> when this call

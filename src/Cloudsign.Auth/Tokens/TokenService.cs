@@ -62,7 +62,25 @@ public sealed partial class TokenService(
 
         RequireCsrf(refreshToken, token, csrfHeader);
 
-        var state = await families.GetStateAsync(token.Subject.KeyId, token.FamilyId, cancellationToken);
+        // On SQLite the spend's transaction also reads the key and family state, and the next pair is
+        // signed while that transaction commits. A token that the checks below then reject is spent
+        // all the same, which changes nothing: its key, family or claims keep it from ever succeeding.
+        var now = time.GetUtcNow();
+        var delivery = token.Csrf is null ? RefreshTokenDelivery.Body : RefreshTokenDelivery.Cookie;
+        SpendResult? spent = null;
+        IssuedTokens? tokens = null;
+        if (spends.ReadsState)
+        {
+            accountLimiter.Acquire(token.Subject.AccountId);
+            var spendWithState = spends.SpendAndReadStateAsync(token.Id, token.FamilyId, token.Subject.KeyId, now, token.ExpiresAt);
+            tokens = token.FamilyExpiresAt is { } signedFamilyExpires && signedFamilyExpires > now
+                ? IssueNext(token, signedFamilyExpires, delivery)
+                : null;
+            spent = await spendWithState;
+        }
+
+        var state = spent is not null ? spent.State : await families.GetStateAsync(token.Subject.KeyId, token.FamilyId, cancellationToken);
+
         // A token binds one account, key and environment for good; a mismatch means it was not issued for this key.
         if (state is null || state.OwnerAccountId != token.Subject.AccountId
             || !string.Equals(state.KeyEnvironment, token.Subject.Environment, StringComparison.Ordinal)
@@ -76,7 +94,6 @@ public sealed partial class TokenService(
 
         // The key's own state comes first: a family ends with its key, and the caller should learn
         // that the key was revoked or expired rather than only that the token no longer works.
-        var now = time.GetUtcNow();
         if (state.KeyRevokedAt is { } revokedAt)
         {
             var revoked = ApiErrors.KeyRevoked(revokedAt);
@@ -99,15 +116,22 @@ public sealed partial class TokenService(
             throw new ApiErrorException(ApiErrors.InvalidRefreshToken);
         }
 
-        accountLimiter.Acquire(token.Subject.AccountId);
+        DateTimeOffset? earlierSpend;
+        if (spent is not null)
+        {
+            earlierSpend = spent.EarlierSpend;
+        }
+        else
+        {
+            accountLimiter.Acquire(token.Subject.AccountId);
 
-        // The next pair is signed while the spend commits, and is returned only if this refresh
-        // spent the token: the CPU work of signing overlaps the wait for the group commit.
-        var spend = spends.SpendAsync(token.Id, token.FamilyId, now, token.ExpiresAt);
-        var delivery = token.Csrf is null ? RefreshTokenDelivery.Body : RefreshTokenDelivery.Cookie;
-        var tokens = issuer.Issue(token.Subject, new TokenFamily(token.FamilyId, familyExpires), withCsrf: delivery == RefreshTokenDelivery.Cookie);
+            // The next pair is signed while the spend commits, and is returned only if this refresh
+            // spent the token: the CPU work of signing overlaps the wait for the group commit.
+            var spend = spends.SpendAsync(token.Id, token.FamilyId, now, token.ExpiresAt);
+            tokens = IssueNext(token, familyExpires, delivery);
+            earlierSpend = await spend;
+        }
 
-        var earlierSpend = await spend;
         if (earlierSpend is { } spentAt && !IsWithinReuseGrace(spentAt, now))
         {
             await families.RevokeFamilyAsync(token, "reuse", now, cancellationToken);
@@ -119,6 +143,7 @@ public sealed partial class TokenService(
             throw new ApiErrorException(ApiErrors.RefreshTokenReused);
         }
 
+        tokens ??= IssueNext(token, familyExpires, delivery);
         LogRefreshed(logger, token.Subject.KeyId, token.Id, tokens.RefreshTokenId, token.FamilyId);
         await audit.RecordAsync(
             AuditEventTypes.TokenRefreshed, AuditEventTypes.Success, token.Subject.AccountId, token.Subject.KeyId, token.Id, token.FamilyId);
@@ -147,6 +172,9 @@ public sealed partial class TokenService(
         await audit.RecordAsync(
             AuditEventTypes.FamilyRevoked, AuditEventTypes.Success, token.Subject.AccountId, token.Subject.KeyId, token.Id, token.FamilyId);
     }
+
+    private IssuedTokens IssueNext(ValidatedToken token, DateTimeOffset familyExpires, RefreshTokenDelivery delivery) =>
+        issuer.Issue(token.Subject, new TokenFamily(token.FamilyId, familyExpires), withCsrf: delivery == RefreshTokenDelivery.Cookie);
 
     // Only a token that passed validation names its account and key; the ids are then trustworthy.
     private ValueTask RecordRefreshFailureAsync(ValidatedToken token, ApiError error) =>
