@@ -1,5 +1,6 @@
 using Cloudsign.Auth.Accounts;
 using Cloudsign.Auth.ApiKeys;
+using Cloudsign.Auth.Audit;
 using Cloudsign.Auth.Http;
 using Cloudsign.Auth.Signing;
 using Cloudsign.Auth.Storage;
@@ -48,7 +49,8 @@ public sealed class BenchmarkHost : IAsyncDisposable
             .AddAccounts()
             .AddApiKeys()
             .AddSigning()
-            .AddTokens();
+            .AddTokens()
+            .AddAudit();
 
         var host = builder.Build();
         await host.StartAsync();
