@@ -252,9 +252,9 @@ echo "load: wrk, $threads threads, $connections connections, ${seconds}s per run
 : >"$work/results"
 
 # Warm-up: every target once, so that JIT tiering and the connection pools settle before measuring.
-# Under full load the JIT's background thread competes with the requests for the two cores, and a
-# profile after 5 s of load still showed 10 % of the service's CPU time in the JIT and methods not
-# yet at their final tier.
+# Under full load the JIT's background thread competes with the requests for the two cores. A
+# profile after 5 s of load still showed 10 % of the service's CPU time in the JIT, and methods
+# not yet at their final tier.
 for target in "${targets[@]}"; do
   read -r name pid url script <<<"$target"
   WRK_BODY=$(body_for "$name") WRK_ACCESS_TOKEN=$access_token run_target warmup "$name" "$pid" "$url" "$script" "$warmup"

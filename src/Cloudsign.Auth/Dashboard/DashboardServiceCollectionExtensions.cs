@@ -48,8 +48,8 @@ public static class DashboardServiceCollectionExtensions
     /// </summary>
     public static WebApplication MapDashboard(this WebApplication app)
     {
-        // The API, its reference and the OpenAPI document skip the dashboard's middleware: they
-        // set their own headers and authenticate nothing by cookie, and a load profile of the token
+        // The API, its reference and the OpenAPI document skip the dashboard's middleware, because
+        // they set their own headers and authenticate nothing by cookie. A load profile of the token
         // endpoint counted the session cookie lookup and the static file check on every request.
         app.UseWhen(IsDashboardPage, dashboard =>
         {

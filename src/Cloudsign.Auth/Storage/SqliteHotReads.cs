@@ -42,8 +42,8 @@ public sealed class SqliteHotReads(IOptions<StorageOptions> options) : IDisposab
             command.Parameters.Clear();
             bind(command.Parameters);
 
-            // Microsoft.Data.Sqlite runs every command synchronously; its async methods only wrap
-            // the result in a task, which here would cost an allocation per read and nothing else.
+            // Microsoft.Data.Sqlite runs every command synchronously, and its async methods only wrap
+            // the result in a task. Here that would cost an allocation per read and nothing else.
             T? result;
             using (var reader = command.ExecuteReader())
             {

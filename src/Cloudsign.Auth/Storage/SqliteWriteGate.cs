@@ -17,7 +17,7 @@ public sealed class SqliteWriteGate(IOptions<StorageOptions> options)
     // a SemaphoreSlim whose wait handle is never read owns no unmanaged resource.
     private readonly SemaphoreSlim? _semaphore = options.Value.IsPostgreSql ? null : new(1, 1);
 
-    /// <summary>Waits until no other writer of this process is inside the gate; dispose the result to leave it.</summary>
+    /// <summary>Waits until no other writer of this process is inside the gate. Dispose the result to leave it.</summary>
     public async ValueTask<Lease> EnterAsync(CancellationToken cancellationToken)
     {
         if (_semaphore is null)

@@ -140,8 +140,9 @@ public sealed partial class RefreshSpendWriter(
 
     private SqliteSpendStatements? _sqlite;
 
-    // One transaction for the batch. Each insert that finds its jti spent already inserts nothing,
-    // and the earlier spend's time is read back, so one reused token does not fail the others.
+    // One transaction for the batch. Each spend reads its key's state first when the caller asked
+    // for it. An insert that finds its jti spent already inserts nothing, and the earlier spend's
+    // time is read back, so one reused token does not fail the others.
     private async Task WriteBatchToSqliteAsync(IReadOnlyList<PendingSpend> batch)
     {
         var results = new SpendResult[batch.Count];
@@ -166,7 +167,7 @@ public sealed partial class RefreshSpendWriter(
         catch (Exception exception)
 #pragma warning restore CA1031
         {
-            // The connection may be broken; the next batch opens a new one.
+            // The connection may be broken, so the next batch opens a new one.
             _sqlite?.Dispose();
             _sqlite = null;
             foreach (var pending in batch)

@@ -5,7 +5,7 @@ namespace Cloudsign.Auth.Tokens;
 
 /// <summary>
 /// The refresh-token spend on SQLite: one connection kept open by the spend writer, with its insert
-/// and its read prepared once. EF Core's change tracking and command batching took about 5 % of
+/// and its reads prepared once. EF Core's change tracking and command batching took about 5 % of
 /// the CPU time of a refresh under load. Here an insert binds four values and runs one statement.
 /// NOTE: the SQL follows the migrations' SQLite schema (Guids as upper-case text, instants as the
 /// integers of DateTimeOffsetToBinaryConverter), like the reads in SqliteHotReads.
@@ -78,7 +78,7 @@ internal sealed class SqliteSpendStatements : IDisposable
 
     /// <summary>
     /// Inserts the spend of <paramref name="spend"/>'s jti. Returns <c>null</c> when this insert spent
-    /// it, or the time of the earlier spend when the primary key already held the jti.
+    /// it, or the time of the earlier spend when the primary key already contained the jti.
     /// </summary>
     public DateTimeOffset? TrySpend(SpendRecord spend)
     {
@@ -98,7 +98,7 @@ internal sealed class SqliteSpendStatements : IDisposable
             : spend.SpentAt;
     }
 
-    /// <summary>Reads the state of key <paramref name="keyId"/> and family <paramref name="familyId"/>; <c>null</c> when the key does not exist.</summary>
+    /// <summary>Reads the state of key <paramref name="keyId"/> and family <paramref name="familyId"/>, or returns <c>null</c> when the key does not exist.</summary>
     public SessionState? ReadState(Guid keyId, Guid familyId)
     {
         _readState.Parameters[0].Value = keyId.ToString().ToUpperInvariant();
