@@ -6,13 +6,14 @@ namespace Cloudsign.Auth.Health;
 public static class MetricsEndpoints
 {
     /// <summary>
-    /// Registers OpenTelemetry metrics: the <c>Cloudsign.Auth</c> token counters and the ASP.NET Core
-    /// request duration histograms, exported in the Prometheus text format.
+    /// Registers OpenTelemetry metrics: the <c>Cloudsign.Auth</c> token counters, the ASP.NET Core
+    /// request duration histograms and the runtime's <c>System.Runtime</c> meter (CPU, memory,
+    /// garbage collection, thread pool), exported in the Prometheus text format.
     /// </summary>
     public static IServiceCollection AddCloudsignMetrics(this IServiceCollection services)
     {
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(TokenMetrics.MeterName)
+            .AddMeter(TokenMetrics.MeterName, "System.Runtime")
             .AddAspNetCoreInstrumentation()
             .AddPrometheusExporter(prometheus =>
             {

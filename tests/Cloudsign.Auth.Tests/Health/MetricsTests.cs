@@ -72,6 +72,16 @@ public sealed partial class MetricsTests(CloudsignFactory factory) : IClassFixtu
     }
 
     [Fact]
+    public async Task Metrics_Scrape_IncludesRuntimeSeries()
+    {
+        var scrape = await ScrapeAsync();
+
+        Assert.Contains("\ndotnet_gc_heap_total_allocated_bytes_total{", scrape, StringComparison.Ordinal);
+        Assert.Contains("\ndotnet_process_cpu_time_seconds_total{", scrape, StringComparison.Ordinal);
+        Assert.Contains("\ndotnet_thread_pool_queue_length{", scrape, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Metrics_Labels_HoldNoSecretOrEmail()
     {
         var key = await factory.CreateKeyAsync();
