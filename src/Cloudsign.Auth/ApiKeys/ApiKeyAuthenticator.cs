@@ -6,6 +6,7 @@ using Cloudsign.Auth.Http;
 using Cloudsign.Auth.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Npgsql;
 
 namespace Cloudsign.Auth.ApiKeys;
 
@@ -23,7 +24,12 @@ public sealed record KeyCredential(
 /// one indexed read by the secret's hash, then the owner's normalized email and the key's environment.
 /// </summary>
 public sealed partial class ApiKeyAuthenticator(
-    LazyAuthDbContext lazyDb, SqliteHotReads hotReads, TimeProvider time, AuditTrail audit, ILogger<ApiKeyAuthenticator> logger)
+    LazyAuthDbContext lazyDb,
+    SqliteHotReads sqliteReads,
+    PostgresHotReads postgresReads,
+    TimeProvider time,
+    AuditTrail audit,
+    ILogger<ApiKeyAuthenticator> logger)
 {
     private sealed record KeyRow(
         Guid Id,
@@ -36,15 +42,6 @@ public sealed partial class ApiKeyAuthenticator(
         RefreshTokenDelivery Delivery,
         List<string> AllowedOrigins);
 
-    private static readonly CompiledQueryPerModel<Func<AuthDbContext, byte[], CancellationToken, Task<KeyRow?>>> FindByHash = new(() =>
-        EF.CompileAsyncQuery((AuthDbContext context, byte[] hash, CancellationToken _) =>
-            context.ApiKeys
-                .Where(k => k.SecretHash == hash)
-                .Join(context.Users, k => k.AccountId, a => a.Id, (k, a) => new KeyRow(
-                    k.Id, k.AccountId, a.NormalizedEmail, k.SecretHash, k.Environment,
-                    k.ExpiresAt, k.RevokedAt, k.Delivery, k.AllowedOrigins))
-                .FirstOrDefault()));
-
     private static readonly CompiledQueryPerModel<Func<AuthDbContext, Guid, CancellationToken, Task<KeyRow?>>> FindById = new(() =>
         EF.CompileAsyncQuery((AuthDbContext context, Guid keyId, CancellationToken _) =>
             context.ApiKeys
@@ -54,12 +51,14 @@ public sealed partial class ApiKeyAuthenticator(
                     k.ExpiresAt, k.RevokedAt, k.Delivery, k.AllowedOrigins))
                 .FirstOrDefault()));
 
-    // The same read as FindByHash, in the SQLite schema of the migrations.
+    // The key and its owner's email by the secret's hash, in the migrations' schema. It reads the
+    // same on both providers, and SQLite takes $1 as a parameter's name. On SQLite the instants are
+    // the integers of DateTimeOffsetToBinaryConverter and the origins a JSON array.
     private const string FindByHashSql = """
         SELECT k."Id", k."AccountId", a."NormalizedEmail", k."SecretHash", k."Environment",
                k."ExpiresAt", k."RevokedAt", k."Delivery", k."AllowedOrigins"
         FROM "api_keys" AS k INNER JOIN "accounts" AS a ON k."AccountId" = a."Id"
-        WHERE k."SecretHash" = $hash
+        WHERE k."SecretHash" = $1
         LIMIT 1
         """;
 
@@ -76,9 +75,10 @@ public sealed partial class ApiKeyAuthenticator(
         string environment, string email, string secret, CancellationToken cancellationToken)
     {
         var hash = ApiKeySecret.Hash(secret);
-        var row = hotReads.Enabled
-            ? await hotReads.ReadFirstAsync(FindByHashSql, p => p.AddWithValue("$hash", hash), ReadKeyRow, cancellationToken)
-            : await FindByHash.For(Db)(Db, hash, cancellationToken);
+        var row = postgresReads.Enabled
+            ? await postgresReads.ReadFirstAsync(
+                FindByHashSql, p => p.Add(new NpgsqlParameter<byte[]> { TypedValue = hash }), ReadKeyRow, cancellationToken)
+            : await sqliteReads.ReadFirstAsync(FindByHashSql, p => p.AddWithValue("$1", hash), ReadKeyRow, cancellationToken);
 
         // The lookup matched the hash already; the fixed-time check keeps that true whatever the
         // database's collation or comparison does.
@@ -165,7 +165,18 @@ public sealed partial class ApiKeyAuthenticator(
         Enum.Parse<RefreshTokenDelivery>(reader.GetString(7)),
         ReadOrigins(reader.GetString(8)));
 
-    // EF Core stores the origins as a JSON array, and most keys have none.
+    private static KeyRow ReadKeyRow(NpgsqlDataReader reader) => new(
+        reader.GetGuid(0),
+        reader.GetInt64(1),
+        reader.IsDBNull(2) ? null : reader.GetString(2),
+        reader.GetFieldValue<byte[]>(3),
+        reader.GetString(4),
+        reader.GetFieldValue<DateTimeOffset>(5),
+        reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
+        Enum.Parse<RefreshTokenDelivery>(reader.GetString(7)),
+        reader.GetFieldValue<List<string>>(8));
+
+    // EF Core stores the origins as a JSON array on SQLite, and most keys have none.
     private static List<string> ReadOrigins(string json) =>
         json == "[]" ? [] : JsonSerializer.Deserialize<List<string>>(json) ?? [];
 

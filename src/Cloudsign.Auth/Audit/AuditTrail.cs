@@ -3,6 +3,8 @@ using Cloudsign.Auth.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace Cloudsign.Auth.Audit;
 
@@ -13,9 +15,9 @@ namespace Cloudsign.Auth.Audit;
 /// loses none. A crash loses at most the events still queued.
 /// </summary>
 public sealed partial class AuditTrail(
-    IServiceScopeFactory scopeFactory,
     IHttpContextAccessor httpContextAccessor,
     IOptions<StorageOptions> storage,
+    PostgresHotReads postgres,
     SqliteWriteGate writeGate,
     TimeProvider time,
     ILogger<AuditTrail> logger) : BackgroundService
@@ -25,6 +27,11 @@ public sealed partial class AuditTrail(
     private const string SqliteInsert = """
         INSERT INTO "audit_events" ("OccurredAt", "AccountId", "ApiKeyId", "ClientAddress", "EventType", "Outcome", "Jti", "FamilyId")
         VALUES ($occurredAt, $accountId, $apiKeyId, $clientAddress, $eventType, $outcome, $jti, $familyId)
+        """;
+
+    private const string PostgresCopy = """
+        COPY "audit_events" ("OccurredAt", "AccountId", "ApiKeyId", "ClientAddress", "EventType", "Outcome", "Jti", "FamilyId")
+        FROM STDIN (FORMAT BINARY)
         """;
 
     private static readonly DateTimeOffsetToBinaryConverter Instants = new();
@@ -149,11 +156,39 @@ public sealed partial class AuditTrail(
             return;
         }
 
-        await using var scope = scopeFactory.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
-        db.AuditEvents.AddRange(batch);
-        await db.SaveChangesAsync(cancellationToken);
+        await WriteToPostgresAsync(batch, cancellationToken);
     }
+
+    // One binary COPY per batch: EF Core's SaveChanges of a batch cost about 10 µs of CPU time per
+    // event on the node, more than the rest of the token request's database work.
+    private async Task WriteToPostgresAsync(List<AuditEvent> batch, CancellationToken cancellationToken)
+    {
+        await using var connection = await postgres.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var import = await connection.BeginBinaryImportAsync(PostgresCopy, cancellationToken);
+        foreach (var auditEvent in batch)
+        {
+            await import.StartRowAsync(cancellationToken);
+            await import.WriteAsync(auditEvent.OccurredAt.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
+            await WriteOrNullAsync(import, auditEvent.AccountId, NpgsqlDbType.Bigint, cancellationToken);
+            await WriteOrNullAsync(import, auditEvent.ApiKeyId, NpgsqlDbType.Uuid, cancellationToken);
+            await WriteOrNullAsync(import, auditEvent.ClientAddress, NpgsqlDbType.Varchar, cancellationToken);
+            await import.WriteAsync(auditEvent.EventType, NpgsqlDbType.Varchar, cancellationToken);
+            await import.WriteAsync(auditEvent.Outcome, NpgsqlDbType.Varchar, cancellationToken);
+            await WriteOrNullAsync(import, auditEvent.Jti, NpgsqlDbType.Uuid, cancellationToken);
+            await WriteOrNullAsync(import, auditEvent.FamilyId, NpgsqlDbType.Uuid, cancellationToken);
+        }
+
+        // Without this call, disposing the import cancels it and the batch is not written.
+        await import.CompleteAsync(cancellationToken);
+    }
+
+    private static Task WriteOrNullAsync<T>(NpgsqlBinaryImporter import, T? value, NpgsqlDbType type, CancellationToken cancellationToken)
+        where T : class =>
+        value is null ? import.WriteNullAsync(cancellationToken) : import.WriteAsync(value, type, cancellationToken);
+
+    private static Task WriteOrNullAsync<T>(NpgsqlBinaryImporter import, T? value, NpgsqlDbType type, CancellationToken cancellationToken)
+        where T : struct =>
+        value is { } present ? import.WriteAsync(present, type, cancellationToken) : import.WriteNullAsync(cancellationToken);
 
     // One prepared statement run once per event in one transaction: EF Core's change tracking of a
     // batch cost more CPU per token request than signing it did.

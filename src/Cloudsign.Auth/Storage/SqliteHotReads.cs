@@ -22,7 +22,7 @@ public sealed class SqliteHotReads(IOptions<StorageOptions> options) : IDisposab
 
     private volatile bool _disposed;
 
-    /// <summary>Whether the configured provider is SQLite; callers use EF Core otherwise.</summary>
+    /// <summary>Whether the configured provider is SQLite; callers use <see cref="PostgresHotReads"/> otherwise.</summary>
     public bool Enabled { get; } = string.Equals(options.Value.Provider, StorageOptions.Sqlite, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>

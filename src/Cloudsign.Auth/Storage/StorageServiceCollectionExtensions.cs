@@ -25,8 +25,7 @@ public static class StorageServiceCollectionExtensions
         });
         services.AddDbContextPool<PostgresAuthDbContext>((provider, options) =>
         {
-            var storage = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
-            options.UseNpgsql(WithPostgresDefaults(storage.ConnectionString)).ConfigureWarnings(LogFailedCommandsAsDebug);
+            options.UseNpgsql(provider.GetRequiredService<PostgresHotReads>().DataSource).ConfigureWarnings(LogFailedCommandsAsDebug);
         });
         services.AddScoped<AuthDbContext>(provider =>
             provider.GetRequiredService<IOptions<StorageOptions>>().Value.IsPostgreSql
@@ -34,6 +33,7 @@ public static class StorageServiceCollectionExtensions
                 : provider.GetRequiredService<SqliteAuthDbContext>());
         services.AddScoped<LazyAuthDbContext>();
         services.AddSingleton<SqliteHotReads>();
+        services.AddSingleton<PostgresHotReads>();
         services.AddSingleton<SqliteWriteGate>();
         services.AddSingleton<StorageMigrator>();
         services.AddHostedService(provider => provider.GetRequiredService<StorageMigrator>());

@@ -43,8 +43,8 @@ internal sealed class SqliteSpendStatements : IDisposable
         _readSpentAt.Parameters.Add("$jti", SqliteType.Text);
         _readState = connection.CreateCommand();
         _readState.CommandText = TokenFamilyStore.ReadStateSql;
-        _readState.Parameters.Add("$key", SqliteType.Text);
-        _readState.Parameters.Add("$family", SqliteType.Text);
+        _readState.Parameters.Add("$1", SqliteType.Text);
+        _readState.Parameters.Add("$2", SqliteType.Text);
     }
 
     public static SqliteSpendStatements Open(string connectionString)

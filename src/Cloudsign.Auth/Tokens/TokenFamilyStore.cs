@@ -2,6 +2,7 @@ using Cloudsign.Auth.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Npgsql;
 
 namespace Cloudsign.Auth.Tokens;
 
@@ -31,15 +32,17 @@ public sealed record SpendRecord(Guid Jti, Guid FamilyId, DateTimeOffset SpentAt
 /// The durable state of token families: spent refresh tokens and revoked families. Nothing is
 /// written when a family starts; a refresh records one spend, a revocation one row.
 /// </summary>
-public sealed class TokenFamilyStore(LazyAuthDbContext lazyDb, SqliteHotReads hotReads)
+public sealed class TokenFamilyStore(LazyAuthDbContext lazyDb, SqliteHotReads sqliteReads, PostgresHotReads postgresReads)
 {
-    // The same read as ReadState, in the SQLite schema of the migrations (EF Core stores a Guid as upper-case text).
+    // The key's state, its owner's email and whether the family is revoked: $1 is the key, $2 the
+    // family. It reads the same on both providers, and SQLite takes $1 as a parameter's name. On
+    // SQLite, EF Core stores a Guid as upper-case text.
     internal const string ReadStateSql = """
         SELECT k."AccountId", a."NormalizedEmail", k."ExpiresAt", k."RevokedAt",
-               EXISTS (SELECT 1 FROM "token_family_revocations" AS f WHERE f."FamilyId" = $family),
+               EXISTS (SELECT 1 FROM "token_family_revocations" AS f WHERE f."FamilyId" = $2),
                k."Environment"
         FROM "api_keys" AS k INNER JOIN "accounts" AS a ON k."AccountId" = a."Id"
-        WHERE k."Id" = $key
+        WHERE k."Id" = $1
         LIMIT 1
         """;
 
@@ -47,33 +50,40 @@ public sealed class TokenFamilyStore(LazyAuthDbContext lazyDb, SqliteHotReads ho
 
     private AuthDbContext Db => lazyDb.Value;
 
-    private static readonly CompiledQueryPerModel<Func<AuthDbContext, Guid, Guid, CancellationToken, Task<SessionState?>>> ReadState = new(() =>
-        EF.CompileAsyncQuery((AuthDbContext context, Guid keyId, Guid familyId, CancellationToken _) =>
-            context.ApiKeys
-                .Where(k => k.Id == keyId)
-                .Join(context.Users, k => k.AccountId, a => a.Id, (k, a) => new SessionState(
-                    k.AccountId, a.NormalizedEmail, k.ExpiresAt, k.RevokedAt,
-                    context.TokenFamilyRevocations.Any(f => f.FamilyId == familyId), k.Environment))
-                .FirstOrDefault()));
-
     /// <summary>Reads the key's state and whether the family is revoked; <c>null</c> when the key does not exist.</summary>
     public Task<SessionState?> GetStateAsync(Guid keyId, Guid familyId, CancellationToken cancellationToken)
     {
-        if (!hotReads.Enabled)
+        if (postgresReads.Enabled)
         {
-            return ReadState.For(Db)(Db, keyId, familyId, cancellationToken);
+            return postgresReads.ReadFirstAsync(
+                ReadStateSql,
+                parameters =>
+                {
+                    parameters.Add(new NpgsqlParameter<Guid> { TypedValue = keyId });
+                    parameters.Add(new NpgsqlParameter<Guid> { TypedValue = familyId });
+                },
+                MapState,
+                cancellationToken);
         }
 
-        return hotReads.ReadFirstAsync(
+        return sqliteReads.ReadFirstAsync(
             ReadStateSql,
             parameters =>
             {
-                parameters.AddWithValue("$key", keyId.ToString().ToUpperInvariant());
-                parameters.AddWithValue("$family", familyId.ToString().ToUpperInvariant());
+                parameters.AddWithValue("$1", keyId.ToString().ToUpperInvariant());
+                parameters.AddWithValue("$2", familyId.ToString().ToUpperInvariant());
             },
             MapState,
             cancellationToken);
     }
+
+    private static SessionState MapState(NpgsqlDataReader reader) => new(
+        reader.GetInt64(0),
+        reader.IsDBNull(1) ? null : reader.GetString(1),
+        reader.GetFieldValue<DateTimeOffset>(2),
+        reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3),
+        reader.GetBoolean(4),
+        reader.GetString(5));
 
     /// <summary>Maps a row of <see cref="ReadStateSql"/>.</summary>
     internal static SessionState MapState(SqliteDataReader reader) => new(

@@ -3,7 +3,7 @@ using Cloudsign.Auth.Tests.Fixtures;
 
 namespace Cloudsign.Auth.Tests.Audit;
 
-public sealed class AuditStorageTests(CloudsignFactory factory) : IClassFixture<CloudsignFactory>
+public abstract class AuditStorageTests(CloudsignFactory factory)
 {
     [Fact]
     public async Task AuditEvent_WrittenInBatch_ReadsBackByKey()
@@ -14,6 +14,7 @@ public sealed class AuditStorageTests(CloudsignFactory factory) : IClassFixture<
         var familyId = Guid.NewGuid();
 
         await trail.RecordAsync(AuditEventTypes.TokenIssued, AuditEventTypes.Success, key.AccountId, key.KeyId, jti, familyId);
+        await trail.RecordAsync(AuditEventTypes.TokenRequestFailed, "key_revoked", key.AccountId, key.KeyId);
         await trail.FlushAsync(CancellationToken.None);
         await using var scope = factory.Services.CreateAsyncScope();
         var events = await scope.ServiceProvider.GetRequiredService<AuditLog>()
@@ -25,6 +26,16 @@ public sealed class AuditStorageTests(CloudsignFactory factory) : IClassFixture<
         Assert.Equal(jti, issued.Jti);
         Assert.Equal(familyId, issued.FamilyId);
         Assert.Equal(AuditEventTypes.Success, issued.Outcome);
+        Assert.Null(issued.ClientAddress);
         Assert.Equal(factory.Time.GetUtcNow(), issued.OccurredAt);
+        var failed = Assert.Single(events, e => e.EventType == AuditEventTypes.TokenRequestFailed);
+        Assert.Equal("key_revoked", failed.Outcome);
+        Assert.Null(failed.Jti);
+        Assert.Null(failed.FamilyId);
     }
 }
+
+public sealed class SqliteAuditStorageTests(CloudsignFactory factory) : AuditStorageTests(factory), IClassFixture<CloudsignFactory>;
+
+[Collection(PostgresTestGroup.Name)]
+public sealed class PostgresAuditStorageTests(PostgresCloudsignFactory factory) : AuditStorageTests(factory), IClassFixture<PostgresCloudsignFactory>;
