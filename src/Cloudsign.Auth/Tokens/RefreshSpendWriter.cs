@@ -11,11 +11,10 @@ namespace Cloudsign.Auth.Tokens;
 /// cannot make the spent token work again. The primary key on the jti still decides between two
 /// spends of one token, on one node or many.
 /// </summary>
-public sealed partial class RefreshSpendWriter(
-    IServiceScopeFactory scopeFactory,
+public sealed class RefreshSpendWriter(
     IOptions<StorageOptions> storage,
-    SqliteWriteGate writeGate,
-    ILogger<RefreshSpendWriter> logger) : BackgroundService
+    PostgresHotReads postgres,
+    SqliteWriteGate writeGate) : BackgroundService
 {
     /// <summary>The largest number of spends committed in one transaction.</summary>
     public const int MaxBatchSize = 256;
@@ -127,26 +126,10 @@ public sealed partial class RefreshSpendWriter(
 
         try
         {
-            await using var scope = scopeFactory.CreateAsyncScope();
-            var families = scope.ServiceProvider.GetRequiredService<TokenFamilyStore>();
-            if (await families.TryInsertSpendsAsync(batch.Select(p => p.Record).ToList(), CancellationToken.None))
+            var earlier = await PostgresSpendStatements.SpendAsync(postgres.DataSource, [.. batch.Select(p => p.Record)]);
+            for (var i = 0; i < batch.Count; i++)
             {
-                foreach (var pending in batch)
-                {
-                    pending.Completion.TrySetResult(SpendResult.Spent);
-                }
-
-                return;
-            }
-
-            // One of them was spent before or appears twice in this batch, so the transaction rolled
-            // back. Spending them one at a time lets the primary key decide for each.
-            LogBatchRetried(logger, batch.Count);
-            foreach (var pending in batch)
-            {
-                var record = pending.Record;
-                var earlier = await families.TrySpendAsync(record.Jti, record.FamilyId, record.SpentAt, record.ExpiresAt, CancellationToken.None);
-                pending.Completion.TrySetResult(new SpendResult(earlier, null));
+                batch[i].Completion.TrySetResult(earlier[i] is null ? SpendResult.Spent : new SpendResult(earlier[i], null));
             }
         }
 #pragma warning disable CA1031 // Each waiting refresh rethrows the failure, and its endpoint filter turns it into 503 or 500.
@@ -229,8 +212,4 @@ public sealed partial class RefreshSpendWriter(
 
         base.Dispose();
     }
-
-    [LoggerMessage(EventId = 5101, EventName = "SpendBatchRetried", Level = LogLevel.Debug,
-        Message = "A batch of {Count} refresh-token spends held a spent token; writing them one at a time")]
-    private static partial void LogBatchRetried(ILogger logger, int count);
 }

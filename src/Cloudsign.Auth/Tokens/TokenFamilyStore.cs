@@ -94,72 +94,9 @@ public sealed class TokenFamilyStore(LazyAuthDbContext lazyDb, SqliteHotReads sq
         reader.GetBoolean(4),
         reader.GetString(5));
 
-    /// <summary>
-    /// Records the spend of refresh token <paramref name="jti"/>. Returns <c>null</c> when this call
-    /// spent it, or the time of the earlier spend: the primary key lets exactly one insert win,
-    /// on one node or many.
-    /// </summary>
-    public async Task<DateTimeOffset?> TrySpendAsync(
-        Guid jti, Guid familyId, DateTimeOffset spentAt, DateTimeOffset expiresAt, CancellationToken cancellationToken)
-    {
-        Db.SpentRefreshTokens.Add(new SpentRefreshToken { Jti = jti, FamilyId = familyId, SpentAt = spentAt, ExpiresAt = expiresAt });
-        try
-        {
-            await Db.SaveChangesAsync(cancellationToken);
-
-            // Detached, so that the same context can record the next spend, even of the same jti.
-            Db.ChangeTracker.Clear();
-            return null;
-        }
-        catch (DbUpdateException exception) when (IsUniqueViolation(exception))
-        {
-            Db.ChangeTracker.Clear();
-            var earlier = await Db.SpentRefreshTokens.AsNoTracking()
-                .Where(s => s.Jti == jti)
-                .Select(s => (DateTimeOffset?)s.SpentAt)
-                .FirstOrDefaultAsync(cancellationToken);
-            return earlier ?? spentAt;
-        }
-    }
-
     /// <summary>Returns whether refresh token <paramref name="jti"/> was spent already.</summary>
     public Task<bool> IsSpentAsync(Guid jti, CancellationToken cancellationToken) =>
         Db.SpentRefreshTokens.AsNoTracking().AnyAsync(s => s.Jti == jti, cancellationToken);
-
-    /// <summary>
-    /// Inserts every spend in one transaction. Returns <c>false</c>, with nothing written, when any
-    /// of them was spent before or appears twice.
-    /// </summary>
-    public async Task<bool> TryInsertSpendsAsync(IReadOnlyList<SpendRecord> spends, CancellationToken cancellationToken)
-    {
-        // EF Core cannot track two entities with one key, and the second would be reuse anyway.
-        if (spends.Select(s => s.Jti).Distinct().Count() != spends.Count)
-        {
-            return false;
-        }
-
-        await using var transaction = await Db.Database.BeginTransactionAsync(cancellationToken);
-        foreach (var spend in spends)
-        {
-            Db.SpentRefreshTokens.Add(new SpentRefreshToken
-            {
-                Jti = spend.Jti, FamilyId = spend.FamilyId, SpentAt = spend.SpentAt, ExpiresAt = spend.ExpiresAt,
-            });
-        }
-
-        try
-        {
-            await Db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return true;
-        }
-        catch (DbUpdateException exception) when (IsUniqueViolation(exception))
-        {
-            // Disposing the transaction rolls back the rows written before the violation.
-            Db.ChangeTracker.Clear();
-            return false;
-        }
-    }
 
     /// <summary>Records the revocation of a family; revoking it again changes nothing.</summary>
     public async Task RevokeFamilyAsync(

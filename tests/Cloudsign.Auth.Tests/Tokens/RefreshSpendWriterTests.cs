@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Cloudsign.Auth.Tests.Tokens;
 
-public sealed class RefreshSpendWriterTests(CloudsignFactory factory) : IClassFixture<CloudsignFactory>
+public abstract class RefreshSpendWriterTests(CloudsignFactory factory)
 {
     [Fact]
     public async Task SpendWriter_ConcurrentDistinct_AllCommittedBeforeCompletion()
@@ -71,3 +71,9 @@ public sealed class RefreshSpendWriterTests(CloudsignFactory factory) : IClassFi
         return await db.SpentRefreshTokens.AsNoTracking().AnyAsync(s => s.Jti == jti);
     }
 }
+
+public sealed class SqliteRefreshSpendWriterTests(CloudsignFactory factory) : RefreshSpendWriterTests(factory), IClassFixture<CloudsignFactory>;
+
+[Collection(PostgresTestGroup.Name)]
+public sealed class PostgresRefreshSpendWriterTests(PostgresCloudsignFactory factory)
+    : RefreshSpendWriterTests(factory), IClassFixture<PostgresCloudsignFactory>;
