@@ -1,3 +1,4 @@
+using System.Text;
 using System.Threading.Channels;
 using Cloudsign.Auth.Storage;
 using Microsoft.Data.Sqlite;
@@ -5,6 +6,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
+using SQLitePCL;
 
 namespace Cloudsign.Auth.Audit;
 
@@ -190,44 +192,80 @@ public sealed partial class AuditTrail(
         where T : struct =>
         value is { } present ? import.WriteAsync(present, type, cancellationToken) : import.WriteNullAsync(cancellationToken);
 
-    // One prepared statement run once per event in one transaction: EF Core's change tracking of a
-    // batch cost more CPU per token request than signing it did.
+    // One statement, prepared on the connection's SQLite handle and run once per event, in one
+    // transaction. EF Core's change tracking of a batch cost more CPU per token request than signing
+    // it did, and Microsoft.Data.Sqlite's binding of named parameters on every run about a third of
+    // each insert. The parameters are bound by their position in SqliteInsert.
     private async Task WriteToSqliteAsync(List<AuditEvent> batch, CancellationToken cancellationToken)
     {
         await using var connection = new SqliteConnection(storage.Value.ConnectionString);
         await connection.OpenAsync(cancellationToken);
         using var gate = await writeGate.EnterAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = SqliteInsert;
-        var occurredAt = command.Parameters.Add("$occurredAt", SqliteType.Integer);
-        var accountId = command.Parameters.Add("$accountId", SqliteType.Integer);
-        var apiKeyId = command.Parameters.Add("$apiKeyId", SqliteType.Text);
-        var clientAddress = command.Parameters.Add("$clientAddress", SqliteType.Text);
-        var eventType = command.Parameters.Add("$eventType", SqliteType.Text);
-        var outcome = command.Parameters.Add("$outcome", SqliteType.Text);
-        var jti = command.Parameters.Add("$jti", SqliteType.Text);
-        var familyId = command.Parameters.Add("$familyId", SqliteType.Text);
-        await command.PrepareAsync(cancellationToken);
-
-        foreach (var auditEvent in batch)
+        var database = connection.Handle!;
+        SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(database, SqliteInsert, out var statement), database);
+        using (statement)
         {
-            occurredAt.Value = Instants.ConvertToProvider(auditEvent.OccurredAt);
-            accountId.Value = (object?)auditEvent.AccountId ?? DBNull.Value;
-            apiKeyId.Value = Text(auditEvent.ApiKeyId);
-            clientAddress.Value = (object?)auditEvent.ClientAddress ?? DBNull.Value;
-            eventType.Value = auditEvent.EventType;
-            outcome.Value = auditEvent.Outcome;
-            jti.Value = Text(auditEvent.Jti);
-            familyId.Value = Text(auditEvent.FamilyId);
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            foreach (var auditEvent in batch)
+            {
+                raw.sqlite3_bind_int64(statement, 1, (long)Instants.ConvertToProvider(auditEvent.OccurredAt)!);
+                BindOrNull(statement, 2, auditEvent.AccountId);
+                BindOrNull(statement, 3, auditEvent.ApiKeyId);
+                BindOrNull(statement, 4, auditEvent.ClientAddress);
+                raw.sqlite3_bind_text(statement, 5, auditEvent.EventType);
+                raw.sqlite3_bind_text(statement, 6, auditEvent.Outcome);
+                BindOrNull(statement, 7, auditEvent.Jti);
+                BindOrNull(statement, 8, auditEvent.FamilyId);
+                var result = raw.sqlite3_step(statement);
+                raw.sqlite3_reset(statement);
+                if (result != raw.SQLITE_DONE)
+                {
+                    SqliteException.ThrowExceptionForRC(result, database);
+                }
+            }
         }
 
         await transaction.CommitAsync(cancellationToken);
     }
 
-    private static object Text(Guid? value) => value is { } id ? id.ToString().ToUpperInvariant() : DBNull.Value;
+    private static void BindOrNull(sqlite3_stmt statement, int index, long? value)
+    {
+        if (value is { } number)
+        {
+            raw.sqlite3_bind_int64(statement, index, number);
+        }
+        else
+        {
+            raw.sqlite3_bind_null(statement, index);
+        }
+    }
+
+    private static void BindOrNull(sqlite3_stmt statement, int index, string? value)
+    {
+        if (value is null)
+        {
+            raw.sqlite3_bind_null(statement, index);
+        }
+        else
+        {
+            raw.sqlite3_bind_text(statement, index, value);
+        }
+    }
+
+    // EF Core stores a Guid on SQLite as upper-case text.
+    private static void BindOrNull(sqlite3_stmt statement, int index, Guid? value)
+    {
+        if (value is not { } id)
+        {
+            raw.sqlite3_bind_null(statement, index);
+            return;
+        }
+
+        Span<byte> text = stackalloc byte[36];
+        id.TryFormat(text, out _, "D");
+        Ascii.ToUpperInPlace(text, out _);
+        raw.sqlite3_bind_text(statement, index, text);
+    }
 
     [LoggerMessage(EventId = 9001, EventName = "AuditWriteFailed", Level = LogLevel.Error,
         Message = "Could not write a batch of audit events; they are lost")]
