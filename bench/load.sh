@@ -296,7 +296,8 @@ for target in "${targets[@]}"; do
   printf ' %6s |\n' "$errors"
 done
 
-ratio() { awk -v a="$(column_median "$1" "$2")" -v b="$3" 'BEGIN {printf "%.2f", b ? a / b : 0}'; }
+# Three decimals, so that a verdict at the edge is not decided by rounding (0.397 is not 0.40).
+ratio() { awk -v a="$(column_median "$1" "$2")" -v b="$3" 'BEGIN {printf "%.3f", b ? a / b : 0}'; }
 verdict() { awk -v v="$1" -v limit="$3" -v op="$2" 'BEGIN {ok = (op == ">=") ? v >= limit : v <= limit; print ok ? "met" : "NOT met"}'; }
 echo
 token_rps=$(ratio service-token 3 "$floor_rps"); token_cpu=$(ratio service-token 6 "$floor_cpu")

@@ -5,7 +5,6 @@ using Cloudsign.Auth.Audit;
 using Cloudsign.Auth.Http;
 using Cloudsign.Auth.Storage;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql;
 
 namespace Cloudsign.Auth.ApiKeys;
@@ -62,8 +61,6 @@ public sealed partial class ApiKeyAuthenticator(
         LIMIT 1
         """;
 
-    private static readonly DateTimeOffsetToBinaryConverter Instants = new();
-
     private AuthDbContext Db => lazyDb.Value;
 
     /// <summary>
@@ -78,7 +75,7 @@ public sealed partial class ApiKeyAuthenticator(
         var row = postgresReads.Enabled
             ? await postgresReads.ReadFirstAsync(
                 FindByHashSql, p => p.Add(new NpgsqlParameter<byte[]> { TypedValue = hash }), ReadKeyRow, cancellationToken)
-            : await sqliteReads.ReadFirstAsync(FindByHashSql, p => p.AddWithValue("$1", hash), ReadKeyRow, cancellationToken);
+            : await sqliteReads.ReadFirstAsync(FindByHashSql, statement => statement.Bind(1, hash), ReadKeyRow, cancellationToken);
 
         // The lookup matched the hash already; the fixed-time check keeps that true whatever the
         // database's collation or comparison does.
@@ -154,16 +151,16 @@ public sealed partial class ApiKeyAuthenticator(
     private ValueTask RecordFailureAsync(KeyRow row, ApiError error) =>
         audit.RecordAsync(AuditEventTypes.TokenRequestFailed, error.Code, row.AccountId, row.Id);
 
-    private static KeyRow ReadKeyRow(Microsoft.Data.Sqlite.SqliteDataReader reader) => new(
-        Guid.Parse(reader.GetString(0)),
-        reader.GetInt64(1),
-        reader.IsDBNull(2) ? null : reader.GetString(2),
-        (byte[])reader.GetValue(3),
-        reader.GetString(4),
-        (DateTimeOffset)Instants.ConvertFromProvider(reader.GetInt64(5))!,
-        reader.IsDBNull(6) ? null : (DateTimeOffset)Instants.ConvertFromProvider(reader.GetInt64(6))!,
-        Enum.Parse<RefreshTokenDelivery>(reader.GetString(7)),
-        ReadOrigins(reader.GetString(8)));
+    private static KeyRow ReadKeyRow(SqliteStatement row) => new(
+        Guid.Parse(row.GetString(0)),
+        row.GetInt64(1),
+        row.IsNull(2) ? null : row.GetString(2),
+        row.GetBytes(3),
+        row.GetString(4),
+        row.GetInstant(5),
+        row.IsNull(6) ? null : row.GetInstant(6),
+        Enum.Parse<RefreshTokenDelivery>(row.GetString(7)),
+        ReadOrigins(row.GetString(8)));
 
     private static KeyRow ReadKeyRow(NpgsqlDataReader reader) => new(
         reader.GetGuid(0),

@@ -8,8 +8,8 @@ namespace Cloudsign.Auth.Storage;
 /// Runs the per-request reads on SQLite through statements that stay prepared on open connections.
 /// EF Core opens a pooled connection and prepares the statement again on every query, which a
 /// profile of the token and /api/v1/me endpoints put at about a quarter of their CPU time.
-/// Nothing is cached: every read runs against the database, and disposing its reader resets the
-/// statement, which ends the read transaction so the next read returns the latest commit.
+/// Nothing is cached: every read runs against the database, and resetting the statement after its
+/// row ends the read transaction, so the next read returns the latest commit.
 /// NOTE: callers write their SQL against the migrations' schema, so a migration that renames a
 /// column they read must change that SQL too. The HTTP tests run on SQLite and fail if it does not.
 /// </summary>
@@ -18,7 +18,8 @@ public sealed class SqliteHotReads(IOptions<StorageOptions> options) : IDisposab
     // Enough for the request concurrency of one node; extra connections are closed after use.
     private const int MaxIdlePerStatement = 64;
 
-    private readonly ConcurrentDictionary<string, ConcurrentBag<SqliteCommand>> _idle = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentBag<(SqliteConnection Connection, SqliteStatement Statement)>> _idle =
+        new(StringComparer.Ordinal);
 
     private volatile bool _disposed;
 
@@ -30,26 +31,20 @@ public sealed class SqliteHotReads(IOptions<StorageOptions> options) : IDisposab
     /// row, or returns <c>null</c> when there is none.
     /// </summary>
     public Task<T?> ReadFirstAsync<T>(
-        string sql, Action<SqliteParameterCollection> bind, Func<SqliteDataReader, T> map, CancellationToken cancellationToken)
+        string sql, Action<SqliteStatement> bind, Func<SqliteStatement, T> map, CancellationToken cancellationToken)
         where T : class
     {
         cancellationToken.ThrowIfCancellationRequested();
         var idle = _idle.GetOrAdd(sql, _ => []);
-        var command = idle.TryTake(out var prepared) ? prepared : Prepare(sql);
+        var prepared = idle.TryTake(out var idleStatement) ? idleStatement : Prepare(sql);
         var reusable = false;
         try
         {
-            command.Parameters.Clear();
-            bind(command.Parameters);
-
-            // Microsoft.Data.Sqlite runs every command synchronously, and its async methods only wrap
-            // the result in a task. Here that would cost an allocation per read and nothing else.
-            T? result;
-            using (var reader = command.ExecuteReader())
-            {
-                result = reader.Read() ? map(reader) : null;
-            }
-
+            // SQLite runs every statement synchronously, so a task would cost an allocation per read
+            // and buy nothing. Resetting the statement after its row ends the read transaction, so
+            // the next read returns the latest commit.
+            bind(prepared.Statement);
+            var result = prepared.Statement.ReadFirst(map);
             reusable = true;
             return Task.FromResult(result);
         }
@@ -57,11 +52,11 @@ public sealed class SqliteHotReads(IOptions<StorageOptions> options) : IDisposab
         {
             if (reusable && !_disposed && idle.Count < MaxIdlePerStatement)
             {
-                idle.Add(command);
+                idle.Add(prepared);
             }
             else
             {
-                Close(command);
+                Close(prepared);
             }
         }
     }
@@ -71,26 +66,35 @@ public sealed class SqliteHotReads(IOptions<StorageOptions> options) : IDisposab
         _disposed = true;
         foreach (var idle in _idle.Values)
         {
-            while (idle.TryTake(out var command))
+            while (idle.TryTake(out var prepared))
             {
-                Close(command);
+                Close(prepared);
             }
         }
     }
 
-    private SqliteCommand Prepare(string sql)
+    private (SqliteConnection Connection, SqliteStatement Statement) Prepare(string sql)
     {
         var connection = new SqliteConnection(options.Value.ConnectionString);
-        connection.Open();
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return command;
+        try
+        {
+            connection.Open();
+
+            // Statements run below Microsoft.Data.Sqlite, whose own retry on a busy database they
+            // skip, so SQLite waits for a lock itself (rare for a read in WAL mode).
+            SQLitePCL.raw.sqlite3_busy_timeout(connection.Handle, 30_000);
+            return (connection, SqliteStatement.Prepare(connection, sql));
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
     }
 
-    private static void Close(SqliteCommand command)
+    private static void Close((SqliteConnection Connection, SqliteStatement Statement) prepared)
     {
-        var connection = command.Connection;
-        command.Dispose();
-        connection?.Dispose();
+        prepared.Statement.Dispose();
+        prepared.Connection.Dispose();
     }
 }

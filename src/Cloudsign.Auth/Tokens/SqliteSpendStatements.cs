@@ -1,5 +1,5 @@
+using Cloudsign.Auth.Storage;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Cloudsign.Auth.Tokens;
 
@@ -14,37 +14,25 @@ internal sealed class SqliteSpendStatements : IDisposable
 {
     private const string InsertSql = """
         INSERT INTO "spent_refresh_tokens" ("Jti", "FamilyId", "SpentAt", "ExpiresAt")
-        VALUES ($jti, $familyId, $spentAt, $expiresAt)
+        VALUES ($1, $2, $3, $4)
         ON CONFLICT ("Jti") DO NOTHING
         """;
 
     private const string ReadSpentAtSql = """
-        SELECT "SpentAt" FROM "spent_refresh_tokens" WHERE "Jti" = $jti
+        SELECT "SpentAt" FROM "spent_refresh_tokens" WHERE "Jti" = $1
         """;
 
-    private static readonly DateTimeOffsetToBinaryConverter Instants = new();
-
     private readonly SqliteConnection _connection;
-    private readonly SqliteCommand _insert;
-    private readonly SqliteCommand _readSpentAt;
-    private readonly SqliteCommand _readState;
+    private readonly SqliteStatement _insert;
+    private readonly SqliteStatement _readSpentAt;
+    private readonly SqliteStatement _readState;
 
     private SqliteSpendStatements(SqliteConnection connection)
     {
         _connection = connection;
-        _insert = connection.CreateCommand();
-        _insert.CommandText = InsertSql;
-        _insert.Parameters.Add("$jti", SqliteType.Text);
-        _insert.Parameters.Add("$familyId", SqliteType.Text);
-        _insert.Parameters.Add("$spentAt", SqliteType.Integer);
-        _insert.Parameters.Add("$expiresAt", SqliteType.Integer);
-        _readSpentAt = connection.CreateCommand();
-        _readSpentAt.CommandText = ReadSpentAtSql;
-        _readSpentAt.Parameters.Add("$jti", SqliteType.Text);
-        _readState = connection.CreateCommand();
-        _readState.CommandText = TokenFamilyStore.ReadStateSql;
-        _readState.Parameters.Add("$1", SqliteType.Text);
-        _readState.Parameters.Add("$2", SqliteType.Text);
+        _insert = SqliteStatement.Prepare(connection, InsertSql);
+        _readSpentAt = SqliteStatement.Prepare(connection, ReadSpentAtSql);
+        _readState = SqliteStatement.Prepare(connection, TokenFamilyStore.ReadStateSql);
     }
 
     public static SqliteSpendStatements Open(string connectionString)
@@ -53,11 +41,7 @@ internal sealed class SqliteSpendStatements : IDisposable
         try
         {
             connection.Open();
-            var statements = new SqliteSpendStatements(connection);
-            statements._insert.Prepare();
-            statements._readSpentAt.Prepare();
-            statements._readState.Prepare();
-            return statements;
+            return new SqliteSpendStatements(connection);
         }
         catch
         {
@@ -67,14 +51,7 @@ internal sealed class SqliteSpendStatements : IDisposable
     }
 
     /// <summary>Starts the batch's transaction, taking the write lock at once.</summary>
-    public SqliteTransaction Begin()
-    {
-        var transaction = _connection.BeginTransaction(deferred: false);
-        _insert.Transaction = transaction;
-        _readSpentAt.Transaction = transaction;
-        _readState.Transaction = transaction;
-        return transaction;
-    }
+    public SqliteTransaction Begin() => _connection.BeginTransaction(deferred: false);
 
     /// <summary>
     /// Inserts the spend of <paramref name="spend"/>'s jti. Returns <c>null</c> when this insert spent
@@ -82,29 +59,26 @@ internal sealed class SqliteSpendStatements : IDisposable
     /// </summary>
     public DateTimeOffset? TrySpend(SpendRecord spend)
     {
-        var jti = spend.Jti.ToString().ToUpperInvariant();
-        _insert.Parameters[0].Value = jti;
-        _insert.Parameters[1].Value = spend.FamilyId.ToString().ToUpperInvariant();
-        _insert.Parameters[2].Value = Instants.ConvertToProvider(spend.SpentAt);
-        _insert.Parameters[3].Value = Instants.ConvertToProvider(spend.ExpiresAt);
-        if (_insert.ExecuteNonQuery() == 1)
+        _insert.Bind(1, spend.Jti);
+        _insert.Bind(2, spend.FamilyId);
+        _insert.Bind(3, spend.SpentAt);
+        _insert.Bind(4, spend.ExpiresAt);
+        _insert.Execute();
+        if (_insert.Changes == 1)
         {
             return null;
         }
 
-        _readSpentAt.Parameters[0].Value = jti;
-        return _readSpentAt.ExecuteScalar() is long spentAt
-            ? (DateTimeOffset)Instants.ConvertFromProvider(spentAt)!
-            : spend.SpentAt;
+        _readSpentAt.Bind(1, spend.Jti);
+        return _readSpentAt.ReadFirst(row => (object)row.GetInstant(0)) is DateTimeOffset spentAt ? spentAt : spend.SpentAt;
     }
 
     /// <summary>Reads the state of key <paramref name="keyId"/> and family <paramref name="familyId"/>, or returns <c>null</c> when the key does not exist.</summary>
     public SessionState? ReadState(Guid keyId, Guid familyId)
     {
-        _readState.Parameters[0].Value = keyId.ToString().ToUpperInvariant();
-        _readState.Parameters[1].Value = familyId.ToString().ToUpperInvariant();
-        using var reader = _readState.ExecuteReader();
-        return reader.Read() ? TokenFamilyStore.MapState(reader) : null;
+        _readState.Bind(1, keyId);
+        _readState.Bind(2, familyId);
+        return _readState.ReadFirst(TokenFamilyStore.MapState);
     }
 
     public void Dispose()

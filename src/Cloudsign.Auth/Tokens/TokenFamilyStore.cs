@@ -1,7 +1,6 @@
 using Cloudsign.Auth.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql;
 
 namespace Cloudsign.Auth.Tokens;
@@ -46,8 +45,6 @@ public sealed class TokenFamilyStore(LazyAuthDbContext lazyDb, SqliteHotReads sq
         LIMIT 1
         """;
 
-    private static readonly DateTimeOffsetToBinaryConverter Instants = new();
-
     private AuthDbContext Db => lazyDb.Value;
 
     /// <summary>Reads the key's state and whether the family is revoked; <c>null</c> when the key does not exist.</summary>
@@ -68,10 +65,10 @@ public sealed class TokenFamilyStore(LazyAuthDbContext lazyDb, SqliteHotReads sq
 
         return sqliteReads.ReadFirstAsync(
             ReadStateSql,
-            parameters =>
+            statement =>
             {
-                parameters.AddWithValue("$1", keyId.ToString().ToUpperInvariant());
-                parameters.AddWithValue("$2", familyId.ToString().ToUpperInvariant());
+                statement.Bind(1, keyId);
+                statement.Bind(2, familyId);
             },
             MapState,
             cancellationToken);
@@ -86,13 +83,13 @@ public sealed class TokenFamilyStore(LazyAuthDbContext lazyDb, SqliteHotReads sq
         reader.GetString(5));
 
     /// <summary>Maps a row of <see cref="ReadStateSql"/>.</summary>
-    internal static SessionState MapState(SqliteDataReader reader) => new(
-        reader.GetInt64(0),
-        reader.IsDBNull(1) ? null : reader.GetString(1),
-        (DateTimeOffset)Instants.ConvertFromProvider(reader.GetInt64(2))!,
-        reader.IsDBNull(3) ? null : (DateTimeOffset)Instants.ConvertFromProvider(reader.GetInt64(3))!,
-        reader.GetBoolean(4),
-        reader.GetString(5));
+    internal static SessionState MapState(SqliteStatement row) => new(
+        row.GetInt64(0),
+        row.IsNull(1) ? null : row.GetString(1),
+        row.GetInstant(2),
+        row.IsNull(3) ? null : row.GetInstant(3),
+        row.GetBoolean(4),
+        row.GetString(5));
 
     /// <summary>Returns whether refresh token <paramref name="jti"/> was spent already.</summary>
     public Task<bool> IsSpentAsync(Guid jti, CancellationToken cancellationToken) =>
