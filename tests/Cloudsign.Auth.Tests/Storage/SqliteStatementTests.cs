@@ -29,9 +29,9 @@ public sealed class SqliteStatementTests : IDisposable
         using var connection = new SqliteConnection($"Data Source={Path.Combine(_folder, "test.db")}");
         connection.Open();
 
-        var refused = Assert.Throws<ArgumentException>(() => SqliteStatement.Prepare(connection, "SELECT $name"));
+        var error = Assert.Throws<ArgumentException>(() => SqliteStatement.Prepare(connection, "SELECT $name"));
 
-        Assert.Contains("'$name' is not one of $1 to $1", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("'$name' is not one of $1 to $1", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
