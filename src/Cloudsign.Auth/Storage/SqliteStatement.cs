@@ -6,10 +6,11 @@ using SQLitePCL;
 namespace Cloudsign.Auth.Storage;
 
 /// <summary>
-/// A statement prepared once on a connection's SQLite handle, bound by number ($1, $2 …) and run through
-/// SQLitePCLRaw, the library under Microsoft.Data.Sqlite. Microsoft.Data.Sqlite looks up every
-/// named parameter and creates a binder and a reader on each run, which took about a third of a
-/// one-row insert (1.8 µs of 5.7 µs). The background writers run their per-row statements this way.
+/// A statement prepared once on a connection's SQLite handle, bound by number ($1, $2 …) and run
+/// through SQLitePCLRaw, the library under Microsoft.Data.Sqlite. Microsoft.Data.Sqlite looks up
+/// every named parameter and creates a binder and a reader on each run, which took about a third
+/// of a one-row insert (1.8 µs of 5.7 µs). The per-request reads, the refresh spends and the audit
+/// inserts run this way.
 /// Values follow the migrations' SQLite schema: Guids as upper-case text, instants as the integers
 /// of DateTimeOffsetToBinaryConverter.
 /// </summary>
