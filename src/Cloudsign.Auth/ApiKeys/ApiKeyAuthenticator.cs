@@ -50,9 +50,8 @@ public sealed partial class ApiKeyAuthenticator(
                     k.ExpiresAt, k.RevokedAt, k.Delivery, k.AllowedOrigins))
                 .FirstOrDefault()));
 
-    // The key and its owner's email by the secret's hash, in the migrations' schema. It reads the
-    // same on both providers, and SQLite takes $1 as a parameter's name. On SQLite the instants are
-    // the integers of DateTimeOffsetToBinaryConverter and the origins a JSON array.
+    // The key and its owner's email by the secret's hash. One text serves both providers, because
+    // SqliteStatement binds $1 by number as PostgreSQL does.
     private const string FindByHashSql = """
         SELECT k."Id", k."AccountId", a."NormalizedEmail", k."SecretHash", k."Environment",
                k."ExpiresAt", k."RevokedAt", k."Delivery", k."AllowedOrigins"

@@ -40,9 +40,7 @@ public sealed class SqliteHotReads(IOptions<StorageOptions> options) : IDisposab
         var reusable = false;
         try
         {
-            // SQLite runs every statement synchronously, so a task would cost an allocation per read
-            // and buy nothing. Resetting the statement after its row ends the read transaction, so
-            // the next read returns the latest commit.
+            // SQLite runs every statement synchronously, so an async read would only allocate a task.
             bind(prepared.Statement);
             var result = prepared.Statement.ReadFirst(map);
             reusable = true;

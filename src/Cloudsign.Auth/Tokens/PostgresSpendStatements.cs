@@ -71,7 +71,7 @@ internal static class PostgresSpendStatements
             }
             else
             {
-                // The sweeper may have deleted an expired spend meanwhile; the token is spent all the same.
+                // The sweeper may have deleted an expired spend meanwhile, and the token is spent all the same.
                 results[i] = earlier.TryGetValue(spend.Jti, out var spentAt) ? spentAt : spend.SpentAt;
             }
         }

@@ -33,9 +33,8 @@ public sealed record SpendRecord(Guid Jti, Guid FamilyId, DateTimeOffset SpentAt
 /// </summary>
 public sealed class TokenFamilyStore(LazyAuthDbContext lazyDb, SqliteHotReads sqliteReads, PostgresHotReads postgresReads)
 {
-    // The key's state, its owner's email and whether the family is revoked: $1 is the key, $2 the
-    // family. It reads the same on both providers, and SQLite takes $1 as a parameter's name. On
-    // SQLite, EF Core stores a Guid as upper-case text.
+    // The key's state, its owner's email and whether family $2 is revoked, for key $1. One text
+    // serves both providers, because SqliteStatement binds $1 by number as PostgreSQL does.
     internal const string ReadStateSql = """
         SELECT k."AccountId", a."NormalizedEmail", k."ExpiresAt", k."RevokedAt",
                EXISTS (SELECT 1 FROM "token_family_revocations" AS f WHERE f."FamilyId" = $2),

@@ -24,7 +24,7 @@ public sealed class SqliteStatementTests : IDisposable
     }
 
     [Fact]
-    public void Prepare_NamedParameter_IsRefused()
+    public void Prepare_NamedParameter_IsRejected()
     {
         using var connection = new SqliteConnection($"Data Source={Path.Combine(_folder, "test.db")}");
         connection.Open();
